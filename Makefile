@@ -1,0 +1,49 @@
+# Every task of the project. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+export DBT_PROFILES_DIR ?= $(CURDIR)
+export LAKE_URI ?= data/lake
+export DUCKDB_PATH ?= data/warehouse.duckdb
+
+SAMPLE := ../shared/data/kaggle-sample
+RAW    ?=
+
+.PHONY: help
+help: ## list every target
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+.PHONY: install
+install: $(VENV)/.installed ## create .venv from requirements.lock (done by every target that needs it)
+
+.PHONY: lock
+lock: ## re-resolve requirements.lock from pyproject.toml (needs PyPI)
+	test -x $(BIN)/uv || $(PY) -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --no-header -o requirements.lock
+
+.PHONY: clean
+clean: ## remove data/, target/ and logs/ (keeps .venv)
+	rm -rf data target logs
+
+# Each mk/*.mk file adds its own targets, and appends the checks CI must run to TEST_TARGETS.
+TEST_TARGETS := test-python
+include $(sort $(wildcard mk/*.mk))
+
+.PHONY: test
+test: install ## run everything CI checks (what .ci/run runs)
+	$(MAKE) --no-print-directory $(TEST_TARGETS)
+
+.PHONY: test-python
+test-python: install ## the Python tests (pytest): landing, generator, S3 against moto
+	$(BIN)/pytest -q
+

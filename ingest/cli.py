@@ -1,0 +1,72 @@
+"""Command line: a thin shell over ingest.land, ingest.generate and ingest.profile."""
+
+import argparse
+import logging
+import sys
+
+from ingest import settings
+from ingest.errors import IngestError
+
+
+def _land(args: argparse.Namespace) -> int:
+    from ingest.land import land
+
+    report = land(args.sources, settings.lake_uri(args.lake))
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from ingest.generate import generate
+
+    generate(events=args.events, start=args.start, days=args.days, seed=args.seed, out=args.out,
+             remove_from_cart=args.remove_from_cart)
+    return 0
+
+
+def _profile(args: argparse.Namespace) -> int:
+    from ingest.profile import profile
+
+    print(profile(args.data))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ingest", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    land = commands.add_parser(
+        "land",
+        help="land raw REES46 CSV files (.csv, .csv.gz, .zip; files, folders or globs) as partitioned Parquet",
+    )
+    land.add_argument("sources", nargs="+", metavar="SRC", help="file, folder or glob")
+    land.add_argument("--lake", help=f"local folder or s3://bucket/prefix (default: $LAKE_URI, else "
+                                     f"{settings.DEFAULT_LAKE_URI})")
+    land.set_defaults(run=_land)
+
+    generate = commands.add_parser("generate", help="write a synthetic clickstream CSV in the REES46 format")
+    generate.add_argument("--events", type=int, required=True, help="number of events (rows)")
+    generate.add_argument("--start", default="2019-10-01", help="first day, YYYY-MM-DD (default 2019-10-01)")
+    generate.add_argument("--days", type=int, default=None, help="number of days (default: scaled to --events)")
+    generate.add_argument("--seed", type=int, default=0, help="random seed (same seed, same bytes)")
+    generate.add_argument("--remove-from-cart", action="store_true", help="also produce remove_from_cart events")
+    generate.add_argument("--out", required=True, help="output file, .csv or .csv.gz")
+    generate.set_defaults(run=_generate)
+
+    profile = commands.add_parser("profile", help="profile a lake or CSV beside the real October 2019 figures")
+    profile.add_argument("data", help="a lake folder or a REES46 CSV file")
+    profile.set_defaults(run=_profile)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    try:
+        return args.run(args)
+    except IngestError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: nothing half-written was published", file=sys.stderr)
+        return 130
