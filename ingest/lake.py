@@ -12,6 +12,7 @@ object appears only when its upload completes. Readers never see half a file.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -90,6 +91,11 @@ class LocalLake(Lake):
             host, pid, _ = (folder.name.rsplit("-", 2) + ["", ""])[:3]
             if host == socket.gethostname() and pid.isdigit() and not _pid_alive(int(pid)):
                 shutil.rmtree(folder, ignore_errors=True)
+
+    def discard(self, staging: Path) -> None:
+        super().discard(staging)
+        with contextlib.suppress(OSError):  # _staging/ stays only while another landing uses it
+            staging.parent.rmdir()
 
     def publish(self, local: Path, key: str) -> None:
         target = self.root / key

@@ -1,0 +1,86 @@
+"""Fixtures shared by the Python tests: the real sample rows, a reader of the lake, and a moto server."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import duckdb
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[2]
+SAMPLE = PROJECT.parent / "shared" / "data" / "kaggle-sample"
+
+
+@pytest.fixture(scope="session")
+def sample_files() -> list[Path]:
+    """The real rows: the head of October 2019 (5,019 rows), then of November 2019 (683 rows)."""
+    files = [SAMPLE / "2019-Oct_head_5019rows.csv", SAMPLE / "2019-Nov_head_683rows.csv"]
+    assert all(f.exists() for f in files), f"the real sample rows are missing from {SAMPLE}"
+    return files
+
+
+def read_lake(lake: Path | str) -> duckdb.DuckDBPyRelation:
+    """Everything a reader sees in a local lake, with event_date from the partition path."""
+    return duckdb.sql(
+        f"select * from read_parquet('{lake}/events/*/*.parquet', hive_partitioning = true, "
+        "hive_types = {'event_date': date})"
+    )
+
+
+def lake_files(lake: Path) -> list[str]:
+    """Every file a reader could see (the events), relative to the lake."""
+    return sorted(str(p.relative_to(lake)) for p in (lake / "events").rglob("*") if p.is_file())
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def moto_server():
+    """A moto server on 127.0.0.1 standing in for S3 (and Glue, Athena); its endpoint URL."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1)  # noqa: S310 - loopback only
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise RuntimeError("the moto server did not start") from None
+            time.sleep(0.2)
+    yield endpoint
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def aws(moto_server, monkeypatch):
+    """Point boto3 (and so `ingest land s3://...`) at the moto server with dummy credentials."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    urllib.request.urlopen(urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST"))
+    return moto_server
+
+
+@pytest.fixture
+def clean_env(monkeypatch):
+    monkeypatch.delenv("LAKE_URI", raising=False)
+    return os.environ
