@@ -1,0 +1,16 @@
+{#- A date or timestamp as its 'YYYY-MM' month label. -#}
+{% macro format_year_month(expression) -%}
+    {{ return(adapter.dispatch('format_year_month', 'clickstream')(expression)) }}
+{%- endmacro %}
+
+{% macro default__format_year_month(expression) -%}
+    to_char({{ expression }}, 'YYYY-MM')
+{%- endmacro %}
+
+{% macro duckdb__format_year_month(expression) -%}
+    strftime({{ expression }}, '%Y-%m')
+{%- endmacro %}
+
+{% macro athena__format_year_month(expression) -%}
+    date_format({{ expression }}, '%Y-%m')
+{%- endmacro %}

@@ -1,0 +1,57 @@
+-- The session aggregation, done once: every per-session and per-user mart reads this instead of the events.
+with
+
+events as (
+
+    select * from {{ ref('stg_clickstream__events') }}
+
+),
+
+aggregated as (
+
+    select
+        user_id,
+        session_id,
+        min(event_at) as first_event_at,
+        max(event_at) as last_event_at,
+        count(*) as events,
+        count(case when event_type = 'view' then 1 end) as views,
+        count(case when event_type = 'cart' then 1 end) as carts,
+        count(case when event_type = 'remove_from_cart' then 1 end) as removals,
+        count(case when event_type = 'purchase' then 1 end) as purchases,
+        coalesce(
+            sum(case when event_type = 'purchase' then price end),
+            0
+        ) as revenue,
+        min(case when event_type = 'purchase' then event_at end) as first_purchase_at,
+        max(case when event_type = 'purchase' then event_at end) as last_purchase_at
+
+    from events
+    group by
+        user_id,
+        session_id
+
+),
+
+final as (
+
+    select
+        {{ surrogate_key(['user_id', 'session_id']) }} as user_session_id,
+        user_id,
+        session_id,
+        first_event_at,
+        last_event_at,
+        events,
+        views,
+        carts,
+        removals,
+        purchases,
+        revenue,
+        first_purchase_at,
+        last_purchase_at
+
+    from aggregated
+
+)
+
+select * from final

@@ -1,0 +1,39 @@
+with
+
+events as (
+
+    select * from {{ ref('stg_clickstream__events') }}
+
+),
+
+categories as (
+
+    select
+        category_id,
+        {{ arg_max('category_code', 'event_at') }} filter (
+            where category_code is not null
+        ) as category_code
+
+    from events
+    group by category_id
+
+),
+
+final as (
+
+    select
+        category_id,
+        category_code,
+        {{ category_level('category_code', 1) }} as category_main,
+        {{ category_level('category_code', 2) }} as category_sub,
+        coalesce(
+            {{ category_level('category_code', 3) }},
+            {{ category_level('category_code', 2) }},
+            {{ category_level('category_code', 1) }}
+        ) as category_leaf
+
+    from categories
+
+)
+
+select * from final

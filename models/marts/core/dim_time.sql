@@ -1,0 +1,73 @@
+with
+
+events as (
+
+    select * from {{ ref('stg_clickstream__events') }}
+
+),
+
+weekdays as (
+
+    select * from {{ ref('iso_weekdays') }}
+
+),
+
+bounds as (
+
+    select
+        {{ dbt.date_trunc('hour', 'min(event_at)') }} as first_hour_at,
+        {{ dbt.date_trunc('hour', 'max(event_at)') }} as last_hour_at
+
+    from events
+
+),
+
+hours as (
+
+    {{ hour_series('bounds', 'first_hour_at', 'last_hour_at') }}
+
+),
+
+calendar as (
+
+    select
+        {{ hour_key('hour_at') }} as time_key,
+        hour_at as hour_started_at,
+        cast(hour_at as date) as calendar_date,
+        cast(extract(year from hour_at) as integer) as calendar_year,
+        cast(extract(quarter from hour_at) as integer) as quarter_of_year,
+        cast(extract(month from hour_at) as integer) as month_of_year,
+        {{ iso_year('hour_at') }} as iso_year,
+        {{ iso_week_of_year('hour_at') }} as iso_week_of_year,
+        cast(extract(day from hour_at) as integer) as day_of_month,
+        {{ iso_day_of_week('hour_at') }} as iso_day_of_week,
+        cast(extract(hour from hour_at) as integer) as hour_of_day
+
+    from hours
+
+),
+
+final as (
+
+    select
+        calendar.time_key,
+        calendar.hour_started_at,
+        calendar.calendar_date,
+        calendar.calendar_year,
+        calendar.quarter_of_year,
+        calendar.month_of_year,
+        calendar.iso_year,
+        calendar.iso_week_of_year,
+        calendar.day_of_month,
+        calendar.iso_day_of_week,
+        weekdays.day_name,
+        calendar.hour_of_day,
+        weekdays.is_weekend
+
+    from calendar
+    inner join weekdays
+        on calendar.iso_day_of_week = weekdays.iso_day_of_week
+
+)
+
+select * from final

@@ -1,0 +1,79 @@
+with
+
+source as (
+
+    select * from {{ source('clickstream', 'events') }}
+
+),
+
+cleaned as (
+
+    select
+        cast(event_time as timestamp) as event_at,
+        lower(trim(event_type)) as event_type,
+        cast(product_id as bigint) as product_id,
+        cast(category_id as bigint) as category_id,
+        nullif(lower(trim(category_code)), '') as category_code,
+        nullif(lower(trim(brand)), '') as brand,
+        cast(price as decimal(10, 2)) as price,
+        cast(user_id as bigint) as user_id,
+        nullif(trim(user_session), '') as session_id,
+        landed_at
+
+    from source
+
+),
+
+-- Exact duplicate rows of the raw files are kept once, here and only here.
+deduplicated as (
+
+    select
+        event_at,
+        event_type,
+        product_id,
+        category_id,
+        category_code,
+        brand,
+        price,
+        user_id,
+        session_id,
+        min(landed_at) as landed_at
+
+    from cleaned
+    group by
+        event_at,
+        event_type,
+        product_id,
+        category_id,
+        category_code,
+        brand,
+        price,
+        user_id,
+        session_id
+
+),
+
+final as (
+
+    select
+        {{ surrogate_key([
+            'event_at', 'event_type', 'product_id', 'category_id', 'category_code',
+            'brand', 'price', 'user_id', 'session_id'
+        ]) }} as event_id,
+        event_at,
+        cast(event_at as date) as event_date,
+        event_type,
+        product_id,
+        category_id,
+        category_code,
+        brand,
+        price,
+        user_id,
+        session_id,
+        landed_at
+
+    from deduplicated
+
+)
+
+select * from final
