@@ -3,7 +3,7 @@
 Layout under the lake root:
     events/event_date=YYYY-MM-DD/<source>-<hash>.parquet   what readers (dbt, Athena) see
     _quarantine/<source>-<hash>.parquet                     rows that could not be landed, with the reason
-    _manifest/<sha256>.json                                 one entry per landed file: landing it again is a no-op
+    _manifest/<quick key>/<sha256>.json                     one entry per landed file: landing it again is a no-op
     _staging/                                               work in progress (local lakes), never read
 
 Publishing is atomic per file: a local file is renamed into place from _staging on the same filesystem, an S3
@@ -54,13 +54,14 @@ class Lake:
         """Make `local` visible at `key` in one step (or not at all)."""
         raise NotImplementedError
 
-    def read_manifest(self, sha256: str) -> dict | None:
+    def landed_hashes(self, quick_key: str) -> set[str]:
+        """The content hashes of landed files that share this quick key (see sources.quick_key)."""
         raise NotImplementedError
 
-    def write_manifest(self, sha256: str, entry: dict, staging: Path) -> None:
+    def write_manifest(self, quick_key: str, sha256: str, entry: dict, staging: Path) -> None:
         local = staging / f"{sha256}.json"
         local.write_text(json.dumps(entry, indent=2, default=str))
-        self.publish(local, f"{MANIFEST}/{sha256}.json")
+        self.publish(local, f"{MANIFEST}/{quick_key}/{sha256}.json")
 
     def path(self, key: str) -> str:
         """The key as a path or URI a reader (DuckDB, a person) can open."""
@@ -102,9 +103,8 @@ class LocalLake(Lake):
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(local, target)
 
-    def read_manifest(self, sha256: str) -> dict | None:
-        entry = self.root / MANIFEST / f"{sha256}.json"
-        return json.loads(entry.read_text()) if entry.exists() else None
+    def landed_hashes(self, quick_key: str) -> set[str]:
+        return {entry.stem for entry in (self.root / MANIFEST / quick_key).glob("*.json")}
 
 
 def _pid_alive(pid: int) -> bool:
@@ -137,18 +137,29 @@ class S3Lake(Lake):
         return Path(tempfile.mkdtemp(prefix="ingest-"))
 
     def publish(self, local: Path, key: str) -> None:
-        self._s3.upload_file(str(local), self.bucket, self._key(key))
+        with self._errors_explained():
+            self._s3.upload_file(str(local), self.bucket, self._key(key))
         local.unlink()
 
-    def read_manifest(self, sha256: str) -> dict | None:
-        from botocore.exceptions import ClientError
+    def landed_hashes(self, quick_key: str) -> set[str]:
+        prefix = self._key(f"{MANIFEST}/{quick_key}/")
+        with self._errors_explained():
+            listing = self._s3.list_objects_v2(Bucket=self.bucket, Prefix=prefix)
+        return {item["Key"].removeprefix(prefix).removesuffix(".json") for item in listing.get("Contents", [])}
+
+    @contextlib.contextmanager
+    def _errors_explained(self):
+        """Turn boto's exceptions into one line that says what to do."""
+        from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
         try:
-            body = self._s3.get_object(Bucket=self.bucket, Key=self._key(f"{MANIFEST}/{sha256}.json"))["Body"]
+            yield
+        except NoCredentialsError as error:
+            raise IngestError(f"lake {self.uri}: no AWS credentials found; set AWS_PROFILE or AWS_ACCESS_KEY_ID "
+                              "and AWS_SECRET_ACCESS_KEY, or run where an IAM role applies") from error
         except ClientError as error:
-            if error.response["Error"]["Code"] in ("NoSuchKey", "404"):
-                return None
             if error.response["Error"]["Code"] == "NoSuchBucket":
                 raise IngestError(f"lake {self.uri}: bucket {self.bucket} does not exist; create it first") from error
             raise IngestError(f"lake {self.uri}: {error}") from error
-        return json.loads(body.read())
+        except BotoCoreError as error:
+            raise IngestError(f"lake {self.uri}: {error}") from error

@@ -12,6 +12,7 @@ import logging
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,12 +24,13 @@ from ingest import settings
 from ingest.errors import IngestError
 from ingest.lake import EVENTS, QUARANTINE, Lake
 from ingest.rees46 import CSV_TYPES, EVENT_TYPES, TIME_FORMAT
-from ingest.sources import RawFile, check_header, extract_members, find_raw_files, sha256_of
+from ingest.sources import RawFile, check_header, extract_members, find_raw_files, quick_key, sha256_of
 
 log = logging.getLogger("ingest.land")
 
-# Rows that parse but break a rule of the data are routed to this pseudo-partition in the same pass.
-_NEGATIVE_PRICE = "negative_price"
+# Rows with a negative price parse, but break a rule of the data: the same pass routes them to the partition
+# of a NULL date (DuckDB's name for it below), which is never published.
+_NEGATIVE_PRICE_PARTITION = "event_date=__HIVE_DEFAULT_PARTITION__"
 # An empty value in these columns is a bad row, not a missing attribute.
 _REQUIRED = ("event_time", "event_type", "product_id", "category_id", "price", "user_id")
 
@@ -138,10 +140,19 @@ def _land_one(name: str, path: Path, sha256: str | None, lake: Lake, staging: Pa
     started = time.monotonic()
     try:
         check_header(path, name)
-        sha256 = sha256 or sha256_of(path)
-        if lake.read_manifest(sha256):
+        quick = quick_key(path)
+        landed = lake.landed_hashes(quick)
+        if landed and sha256 is None:
+            sha256 = sha256_of(path)
+        if sha256 in landed:
             return FileResult(name, "already landed")
-        result = _write_parquet(name, path, sha256, lake, staging / sha256[:12], landed_at)
+        with ThreadPoolExecutor(max_workers=1) as hasher:
+            # Content never landed before (no manifest entry shares its quick key): hash it while DuckDB
+            # reads it, rather than before; the hash is needed only to publish.
+            content_hash = hasher.submit(sha256_of, path) if sha256 is None else None
+            staged = _stage(name, path, staging / quick[:12], landed_at)
+            sha256 = sha256 or content_hash.result()
+        result = _publish(staged, lake, quick, sha256, landed_at)
     except IngestError as error:
         log.error("error: %s", error)
         return FileResult(name, "failed", error=str(error).removeprefix(f"{name}: "))
@@ -150,7 +161,21 @@ def _land_one(name: str, path: Path, sha256: str | None, lake: Lake, staging: Pa
     return result
 
 
-def _write_parquet(name: str, path: Path, sha256: str, lake: Lake, work: Path, landed_at: datetime) -> FileResult:
+@dataclass
+class _Staged:
+    """One file written to the staging folder, not yet visible to readers."""
+
+    name: str
+    work: Path
+    rows_landed: int
+    rows_quarantined: int
+
+    @property
+    def partitions(self) -> list[Path]:
+        return sorted(p for p in (self.work / EVENTS).glob("event_date=*") if p.name != _NEGATIVE_PRICE_PARTITION)
+
+
+def _stage(name: str, path: Path, work: Path, landed_at: datetime) -> _Staged:
     work.mkdir()
     con = duckdb.connect(config={
         "memory_limit": settings.memory_limit(),
@@ -161,30 +186,36 @@ def _write_parquet(name: str, path: Path, sha256: str, lake: Lake, work: Path, l
     try:
         log.info("landing %s (%s MB)", name, f"{path.stat().st_size / 1e6:,.1f}")
         copied = _run_with_progress(con, _copy_sql(path, name, work / EVENTS, landed_at), name)
-        negative = _count_negative(con, work / EVENTS)
+        negative = _count_negative(con, work / EVENTS / _NEGATIVE_PRICE_PARTITION)
         quarantined = _quarantine(con, path, name, work, landed_at, negative)
     except duckdb.Error as error:
         raise IngestError(f"{name}: {str(error).splitlines()[0]}") from error
     finally:
         con.close()
+    return _Staged(name, work, copied - negative, quarantined)
 
-    stem = f"{name.rsplit('/', 1)[-1].split('.')[0]}-{sha256[:12]}"
-    partitions = sorted(p for p in (work / EVENTS).glob("event_date=*") if not p.name.endswith(_NEGATIVE_PRICE))
+
+def _publish(staged: _Staged, lake: Lake, quick: str, sha256: str, landed_at: datetime) -> FileResult:
+    """Move the staged files into place, then record the manifest entry: until it exists, the file counts as
+    not landed, and landing it again rewrites the same part names (no duplicates after a crash)."""
+    stem = f"{staged.name.rsplit('/', 1)[-1].split('.')[0]}-{sha256[:12]}"
+    partitions = staged.partitions
     for partition in partitions:
         for index, part in enumerate(sorted(partition.glob("*.parquet"))):
             lake.publish(part, f"{EVENTS}/{partition.name}/{stem}-{index}.parquet")
     quarantine_key = None
-    if quarantined:
+    if staged.rows_quarantined:
         quarantine_key = f"{QUARANTINE}/{stem}.parquet"
-        lake.publish(work / "quarantine.parquet", quarantine_key)
-    result = FileResult(name, "landed", rows_landed=copied - negative, rows_quarantined=quarantined,
+        lake.publish(staged.work / "quarantine.parquet", quarantine_key)
+    result = FileResult(staged.name, "landed", rows_landed=staged.rows_landed,
+                        rows_quarantined=staged.rows_quarantined,
                         partitions=[p.name.removeprefix("event_date=") for p in partitions],
                         quarantine=lake.path(quarantine_key) if quarantine_key else None)
-    lake.write_manifest(sha256, {
-        "source_file": name, "sha256": sha256, "landed_at": landed_at.isoformat(),
-        "rows_landed": result.rows_landed, "rows_quarantined": quarantined, "partitions": result.partitions,
-        "part_file_stem": stem, "quarantine": quarantine_key,
-    }, work)
+    lake.write_manifest(quick, sha256, {
+        "source_file": staged.name, "sha256": sha256, "landed_at": landed_at.isoformat(),
+        "rows_landed": result.rows_landed, "rows_quarantined": result.rows_quarantined,
+        "partitions": result.partitions, "part_file_stem": stem, "quarantine": quarantine_key,
+    }, staged.work)
     return result
 
 
@@ -223,8 +254,7 @@ def _run_with_progress(con: duckdb.DuckDBPyConnection, sql: str, name: str) -> i
     return outcome["rows"]
 
 
-def _count_negative(con: duckdb.DuckDBPyConnection, events: Path) -> int:
-    routed = events / f"event_date={_NEGATIVE_PRICE}"
+def _count_negative(con: duckdb.DuckDBPyConnection, routed: Path) -> int:
     if not routed.exists():
         return 0
     return con.execute(f"select count(*) from read_parquet({_sql_string(str(routed / '*.parquet'))})").fetchall()[0][0]
@@ -301,7 +331,7 @@ def _copy_sql(path: Path, name: str, out: Path, landed_at: datetime) -> str:
                 product_id, category_id, category_code, brand, price, user_id, user_session,
                 {_sql_string(name)} as source_file,
                 {_sql_string(landed_at.isoformat(sep=' '))}::timestamp_ms as landed_at,
-                case when price < 0 then '{_NEGATIVE_PRICE}' else strftime(event_time, '%Y-%m-%d') end as event_date
+                case when price >= 0 then event_time::date end as event_date
             from {_read_csv(path, CSV_TYPES, "land")}
         ) to {_sql_string(str(out))} (format parquet, partition_by (event_date))
     """

@@ -1,0 +1,60 @@
+"""Benchmark `ingest land` against the bare DuckDB COPY it is built on, on the same generated file.
+
+    python benchmarks/bench_land.py [--events 10000000] [--work data/bench]
+
+Target (issue: foundation): landing takes at most 1.25x the bare COPY, with peak memory under 3 GiB for 10M rows.
+The figures measured on the project's machines are in docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+from measure import measure
+
+# The bare COPY: DuckDB's CSV sniffer, no validation, no quarantine, no lineage, no manifest, no publishing.
+BARE_COPY = """
+import sys, duckdb
+csv, out = sys.argv[1], sys.argv[2]
+duckdb.sql(f'''
+    copy (select *, event_time::date as event_date from read_csv('{csv}'))
+    to '{out}' (format parquet, partition_by (event_date))
+''')
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, default=10_000_000)
+    parser.add_argument("--work", default="data/bench")
+    args = parser.parse_args()
+
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    csv = work / f"events-{args.events}.csv"
+    if not csv.exists():
+        generated = measure("generate (ingest generate)",
+                            [sys.executable, "-m", "ingest", "generate", "--events", str(args.events),
+                             "--seed", "1", "--out", str(csv)], args.events)
+        print(generated.line())
+    print(f"input: {csv} ({csv.stat().st_size / 2**20:,.0f} MiB, {args.events:,} rows)")
+
+    for folder in ("lake", "bare"):
+        shutil.rmtree(work / folder, ignore_errors=True)
+    landing = measure("ingest land", [sys.executable, "-m", "ingest", "land", str(csv), "--lake",
+                                      str(work / "lake")], args.events)
+    bare = measure("bare DuckDB COPY ... PARTITION_BY", [sys.executable, "-c", BARE_COPY, str(csv),
+                                                          str(work / "bare")], args.events)
+    ratio = landing.seconds / bare.seconds
+    print(landing.line())
+    print(bare.line())
+    print(f"ratio land / bare COPY: {ratio:.2f}x (target <= 1.25x); "
+          f"peak memory of the landing: {landing.peak_mib / 1024:.2f} GiB (target < 3 GiB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
