@@ -150,6 +150,7 @@ class S3Lake(Lake):
     @contextlib.contextmanager
     def _errors_explained(self):
         """Turn boto's exceptions into one line that says what to do."""
+        from boto3.exceptions import S3UploadFailedError
         from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
         try:
@@ -161,5 +162,5 @@ class S3Lake(Lake):
             if error.response["Error"]["Code"] == "NoSuchBucket":
                 raise IngestError(f"lake {self.uri}: bucket {self.bucket} does not exist; create it first") from error
             raise IngestError(f"lake {self.uri}: {error}") from error
-        except BotoCoreError as error:
+        except (BotoCoreError, S3UploadFailedError) as error:
             raise IngestError(f"lake {self.uri}: {error}") from error
