@@ -1,0 +1,6 @@
+# Benchmarks: measured figures, not timed tests. Their results go to docs/performance.md.
+EVENTS ?= 10000000
+
+.PHONY: bench-land
+bench-land: install ## time `ingest land` against a bare DuckDB COPY on EVENTS generated rows (default 10M)
+	$(PY) benchmarks/bench_land.py --events $(EVENTS)
