@@ -31,6 +31,23 @@ lock: ## re-resolve requirements.lock from pyproject.toml (needs PyPI)
 	test -x $(BIN)/uv || $(PY) -m pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --no-header -o requirements.lock
 
+# `make demo` runs on generated data unless RAW names the user's own files (a file, several, a folder or a glob).
+DEMO_EVENTS ?= 300000
+DEMO_CSV    := data/raw/demo-$(DEMO_EVENTS).csv.gz
+
+.PHONY: demo
+demo: install ## the whole pipeline: generate (or RAW=your files), land, dbt build, print the KPIs
+ifeq ($(strip $(RAW)),)
+	@test -f $(DEMO_CSV) || { mkdir -p data/raw && $(BIN)/ingest generate --events $(DEMO_EVENTS) --seed 46 --out $(DEMO_CSV); }
+	$(BIN)/ingest land $(DEMO_CSV)
+else
+	$(BIN)/ingest land $(RAW)
+endif
+	$(MAKE) --no-print-directory build demo-report
+	@echo
+	@echo "Done. The lake is in $(LAKE_URI), the warehouse in $(DUCKDB_PATH)."
+	@echo "Next: make docs (lineage and metric definitions), make dashboard (the two dashboards), make help."
+
 .PHONY: clean
 clean: ## remove data/, target/ and logs/ (keeps .venv)
 	rm -rf data target logs
