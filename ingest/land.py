@@ -120,19 +120,20 @@ def land(sources: list[str], lake_uri: str) -> LandReport:
 
 def _land_raw(raw: RawFile, lake: Lake, landed_at: datetime) -> list[FileResult]:
     staging = lake.staging_dir()
+    results: list[FileResult] = []
     try:
         if raw.is_archive:
-            results = []
             for name, path, sha256 in extract_members(raw, staging):
                 results.append(_land_one(name, path, sha256, lake, staging, landed_at))
                 path.unlink()
-            return results
-        return [_land_one(raw.name, raw.path, None, lake, staging, landed_at)]
-    except IngestError as error:
+        else:
+            results.append(_land_one(raw.name, raw.path, None, lake, staging, landed_at))
+    except IngestError as error:  # an unreadable archive; members landed before it stay landed
         log.error("error: %s", error)
-        return [FileResult(raw.name, "failed", error=str(error).removeprefix(f"{raw.name}: "))]
+        results.append(FileResult(raw.name, "failed", error=str(error).removeprefix(f"{raw.name}: ")))
     finally:
         lake.discard(staging)
+    return results
 
 
 def _land_one(name: str, path: Path, sha256: str | None, lake: Lake, staging: Path,

@@ -116,6 +116,22 @@ def test_every_input_form_lands_the_same_rows(sample_files, tmp_path, suffix, co
     assert landed == sorted(row[:9] + row[10:] for row in _expected_rows(source))
 
 
+def test_kaggle_zip_with_both_months_lands_each_as_its_own_file(sample_files, tmp_path):
+    archive = tmp_path / "archive.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for path in sample_files:
+            bundle.write(path, path.name)
+
+    first = land([str(archive)], str(tmp_path / "lake"))
+    again = land([str(archive), str(sample_files[0])], str(tmp_path / "lake"))
+
+    assert [(f.source, f.rows_landed) for f in first.files] == [
+        ("archive.zip/2019-Oct_head_5019rows.csv", 5019), ("archive.zip/2019-Nov_head_683rows.csv", 683)]
+    # Same content, whether from the archive or the plain file: landed once.
+    assert [f.status for f in again.files] == ["already landed"] * 3
+    assert read_lake(tmp_path / "lake").count("*").fetchone()[0] == 5702
+
+
 def test_folder_and_glob_sources(sample_files, tmp_path):
     by_folder = land([str(sample_files[0].parent)], str(tmp_path / "a"))
     by_glob = land([str(sample_files[0].parent / "2019-*.csv")], str(tmp_path / "b"))
