@@ -26,7 +26,7 @@ class Measurement:
 
 
 def measure(step: str, command: list[str], rows: int, env: dict | None = None) -> Measurement:
-    print(f"... {step}: {' '.join(command)}", file=sys.stderr, flush=True)
+    print(f"... {step}", file=sys.stderr, flush=True)
     started = time.monotonic()
     process = subprocess.Popen(command, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL)
     # wait4 gives the rusage of this child alone, so each step's peak memory is its own.
