@@ -1,5 +1,5 @@
--- Brand dashboard: repeat-purchase rate per brand, the share of a brand's buyers who bought it more than once,
--- among brands with more than 10 buyers.
+-- Brand dashboard: repeat-purchase rate per brand, the share of a brand's buyers who bought it more than
+-- once, among brands with more than 10 buyers.
 with
 
 purchases as (

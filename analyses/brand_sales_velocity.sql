@@ -34,8 +34,9 @@ purchase_delays as (
 
     select
         purchases.brand,
-        {{ dbt.datediff('first_views.first_viewed_at', 'purchases.purchased_at', 'second') }}
-        as seconds_to_purchase
+        {{ dbt.datediff(
+            'first_views.first_viewed_at', 'purchases.purchased_at', 'second'
+        ) }} as seconds_to_purchase  -- noqa: LT05 (dbt's datediff is one long line on DuckDB)
 
     from purchases
     inner join first_views

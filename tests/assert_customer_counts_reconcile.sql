@@ -32,6 +32,13 @@ buyers as (
 
 ),
 
+sessions as (
+
+    select count(*) as sessions
+    from {{ ref('fact_sessions') }}
+
+),
+
 overall_funnel as (
 
     select sessions
@@ -63,9 +70,10 @@ checks as (
 
     select
         'sessions: kpi_summary = fact_sessions = overall funnel' as check_name,
-        kpis.sessions = (select count(*) from {{ ref('fact_sessions') }})
+        kpis.sessions = sessions.sessions
         and kpis.sessions = overall_funnel.sessions as is_consistent
     from kpis
+    cross join sessions
     cross join overall_funnel
 
 )

@@ -8,6 +8,36 @@ purchases as (
 
 ),
 
+sessions as (
+
+    select sum(purchases) as purchases
+    from {{ ref('fact_sessions') }}
+
+),
+
+sessionless as (
+
+    select count(*) as purchases
+    from purchases
+    where session_id is null
+
+),
+
+brands as (
+
+    select sum(purchases) as purchases
+    from {{ ref('brand_engagement') }}
+
+),
+
+brandless as (
+
+    select count(*) as purchases
+    from purchases
+    where brand is null
+
+),
+
 totals as (
 
     select
@@ -54,15 +84,17 @@ totals as (
 
     select
         'fact_sessions + purchases without a session' as mart,
-        (select sum(purchases) from {{ ref('fact_sessions') }})
-        + (select count(*) from purchases where session_id is null) as purchases
+        sessions.purchases + sessionless.purchases as purchases
+    from sessions
+    cross join sessionless
 
     union all
 
     select
         'brand_engagement + purchases without a brand' as mart,
-        (select sum(purchases) from {{ ref('brand_engagement') }})
-        + (select count(*) from purchases where brand is null) as purchases
+        brands.purchases + brandless.purchases as purchases
+    from brands
+    cross join brandless
 
 ),
 

@@ -9,6 +9,36 @@ purchases as (
 
 ),
 
+sessions as (
+
+    select sum(revenue) as revenue
+    from {{ ref('fact_sessions') }}
+
+),
+
+sessionless as (
+
+    select coalesce(sum(price), 0) as revenue
+    from purchases
+    where session_id is null
+
+),
+
+brands as (
+
+    select sum(revenue) as revenue
+    from {{ ref('brand_engagement') }}
+
+),
+
+brandless as (
+
+    select coalesce(sum(price), 0) as revenue
+    from purchases
+    where brand is null
+
+),
+
 totals as (
 
     select
@@ -55,15 +85,17 @@ totals as (
 
     select
         'fact_sessions + purchases without a session' as mart,
-        (select sum(revenue) from {{ ref('fact_sessions') }})
-        + (select coalesce(sum(price), 0) from purchases where session_id is null) as revenue
+        sessions.revenue + sessionless.revenue as revenue
+    from sessions
+    cross join sessionless
 
     union all
 
     select
         'brand_engagement + purchases without a brand' as mart,
-        (select sum(revenue) from {{ ref('brand_engagement') }})
-        + (select coalesce(sum(price), 0) from purchases where brand is null) as revenue
+        brands.revenue + brandless.revenue as revenue
+    from brands
+    cross join brandless
 
 ),
 
