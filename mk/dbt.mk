@@ -27,7 +27,7 @@ lint: install ## every pre-commit hook on every file: ruff, sqlfluff, YAML, dete
 
 .PHONY: lint-sql
 lint-sql: install ## sqlfluff on the models, tests, analyses and snapshots (`make lint-sql FIX=1` fixes them)
-	$(BIN)/sqlfluff $(if $(FIX),fix,lint) models tests analyses snapshots
+	DUCKDB_PATH=:memory: $(BIN)/sqlfluff $(if $(FIX),fix,lint) models tests analyses snapshots
 
 .PHONY: test-dbt
 test-dbt: install ## land the real sample (and generated events) into a throwaway lake, dbt build and docs generate
