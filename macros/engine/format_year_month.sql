@@ -12,5 +12,5 @@
 {%- endmacro %}
 
 {% macro athena__format_year_month(expression) -%}
-    date_format({{ expression }}, '%Y-%m')
+    date_format(cast({{ expression }} as timestamp), '%Y-%m')
 {%- endmacro %}

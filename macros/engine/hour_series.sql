@@ -17,8 +17,15 @@
     from {{ bounds }}
 {%- endmacro %}
 
+{#- Athena: sequence() stops at 10,000 elements (14 months of hours), so days times 24 hours. -#}
 {% macro athena__hour_series(bounds, first_hour, last_hour) -%}
-    select hours.hour_at
+    select date_add('hour', hours.hour_offset, cast(days.day_start as timestamp)) as hour_at
     from {{ bounds }}
-    cross join unnest(sequence({{ first_hour }}, {{ last_hour }}, interval '1' hour)) as hours (hour_at)
+    cross join unnest(
+        sequence(cast({{ first_hour }} as date), cast({{ last_hour }} as date), interval '1' day)
+    ) as days (day_start)
+    cross join unnest(sequence(0, 23)) as hours (hour_offset)
+    where
+        date_add('hour', hours.hour_offset, cast(days.day_start as timestamp))
+        between {{ first_hour }} and {{ last_hour }}
 {%- endmacro %}
