@@ -1,0 +1,219 @@
+"""The Plotly figures of the pages, one function per chart, from the frames that dashboard.marts returns."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dashboard.formatting import MONEY_AXIS, PERCENT_AXIS, count, money, percent
+
+QUADRANT_COLORS = {
+    "Market Leaders": "#2e7d32",
+    "Niche Gems": "#1565c0",
+    "Window Shoppers": "#ef6c00",
+    "Underperformers": "#c62828",
+    "Too Few Sessions": "#b0b0b0",
+}
+SEGMENT_COLORS = ["#90caf9", "#42a5f5", "#1e88e5", "#0d47a1"]
+REVENUE_COLOR = "#1e88e5"
+COUNT_COLOR = "#ef6c00"
+
+
+def _layout(figure: go.Figure, height: int, **layout) -> go.Figure:
+    defaults = {
+        "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
+        "hoverlabel": {"align": "left"},
+    }
+    figure.update_layout(height=height, **{**defaults, **layout})
+    return figure
+
+
+def monthly_revenue(months: pd.DataFrame) -> go.Figure:
+    """Revenue per month, each bar labelled with its change over the month before."""
+    labels = [
+        money(revenue) + ("" if pd.isna(change) else f"<br>{percent(change, signed=True)} MoM")
+        for revenue, change in zip(months["revenue"], months["revenue_change_rate"], strict=True)
+    ]
+    figure = go.Figure(go.Bar(
+        x=months["month_label"], y=months["revenue"], text=labels, textposition="auto",
+        marker_color=REVENUE_COLOR, hovertemplate="%{x}: %{text}<extra></extra>",
+    ))
+    figure.update_xaxes(type="category", title=None)
+    figure.update_yaxes(tickformat=MONEY_AXIS, title="Revenue")
+    return _layout(figure, 380)
+
+
+def weekday_revenue(rows: pd.DataFrame) -> go.Figure:
+    """Revenue per ISO day of week, one bar per month."""
+    days = rows.sort_values("iso_day_of_week")["day_name"].drop_duplicates().tolist()
+    figure = go.Figure()
+    for month, by_day in rows.groupby("month_label", sort=True):
+        figure.add_bar(
+            x=by_day["day_name"], y=by_day["revenue"], name=month,
+            customdata=[money(value) for value in by_day["revenue"]],
+            hovertemplate=f"{month}, %{{x}}: %{{customdata}}<extra></extra>",
+        )
+    figure.update_xaxes(categoryorder="array", categoryarray=days, title=None)
+    figure.update_yaxes(tickformat=MONEY_AXIS, title="Revenue")
+    return _layout(figure, 380, barmode="group", legend_title_text="Month")
+
+
+def ranked_bars(rows: pd.DataFrame, label: str, value: str, text: list[str], color: str = REVENUE_COLOR,
+                value_format: str = MONEY_AXIS) -> go.Figure:
+    """Horizontal bars, the biggest on top, each labelled with `text`."""
+    figure = go.Figure(go.Bar(
+        x=rows[value], y=rows[label], orientation="h", text=text, textposition="auto",
+        marker_color=color, hovertemplate="%{y}: %{text}<extra></extra>",
+    ))
+    figure.update_yaxes(autorange="reversed", type="category", title=None)
+    figure.update_xaxes(tickformat=value_format, title=None)
+    return _layout(figure, max(260, 70 + 28 * len(rows)))
+
+
+def ltv_donut(segments: pd.DataFrame) -> go.Figure:
+    """Customers per LTV segment, Low to Premium."""
+    hover = [f"{count(customers)} customers, {money(revenue)} lifetime revenue"
+             for customers, revenue in zip(segments["customers"], segments["revenue"], strict=True)]
+    figure = go.Figure(go.Pie(
+        labels=segments["ltv_segment"], values=segments["customers"], hole=0.55, sort=False, direction="clockwise",
+        marker={"colors": SEGMENT_COLORS[: len(segments)]}, textinfo="label+percent", customdata=hover,
+        hovertemplate="%{label}: %{customdata}<extra></extra>",
+    ))
+    figure.add_annotation(text=f"{count(segments['customers'].sum())}<br>customers", showarrow=False,
+                          font={"size": 16})
+    return _layout(figure, 340, showlegend=False)
+
+
+def revenue_against_popularity(top: pd.DataFrame) -> go.Figure:
+    """Revenue (bars) and interactions (events, line) of the brands with the most revenue."""
+    figure = make_subplots(specs=[[{"secondary_y": True}]])
+    figure.add_bar(
+        x=top["brand"], y=top["revenue"], name="Revenue", marker_color=REVENUE_COLOR,
+        customdata=[money(value) for value in top["revenue"]], hovertemplate="%{x}: %{customdata}<extra></extra>",
+    )
+    figure.add_scatter(
+        x=top["brand"], y=top["events"], name="Interactions (events)", mode="lines+markers",
+        line={"color": COUNT_COLOR}, secondary_y=True,
+        customdata=[count(value) for value in top["events"]],
+        hovertemplate="%{x}: %{customdata} events<extra></extra>",
+    )
+    figure.update_xaxes(type="category", tickangle=-45, title=None)
+    figure.update_yaxes(tickformat=MONEY_AXIS, title="Revenue", secondary_y=False)
+    figure.update_yaxes(tickformat=",d", title="Events", secondary_y=True, showgrid=False, tickmode="auto",
+                        rangemode="tozero")
+    return _layout(figure, 420)
+
+
+def _brand_scatter(brands: pd.DataFrame, y: str, y_title: str, y_format: str, named: set[str],
+                   y_hover: str) -> go.Figure:
+    figure = go.Figure()
+    for quadrant, color in QUADRANT_COLORS.items():
+        rows = brands[brands["performance_quadrant"] == quadrant]
+        if rows.empty:
+            continue
+        figure.add_scatter(
+            x=rows["sessions"], y=rows[y], name=quadrant, mode="markers+text",
+            marker={"color": color, "size": 9, "opacity": 0.8, "line": {"width": 0.5, "color": "white"}},
+            text=[brand if brand in named else "" for brand in rows["brand"]], textposition="top center",
+            textfont={"size": 11}, customdata=rows["brand"],
+            hovertemplate=f"%{{customdata}}: %{{x:,}} sessions, {y_hover}<extra></extra>",
+        )
+    figure.update_xaxes(type="log", title="Sessions (log scale)", tickvals=_log_ticks(brands["sessions"]))
+    figure.update_yaxes(tickformat=y_format, title=y_title)
+    return figure
+
+
+def _log_ticks(values: pd.Series) -> list[float]:
+    """1, 2, 5, 10, 20, 50, ... over the values' range: Plotly's own log ticks crowd a short range."""
+    if values.empty:
+        return []
+    ticks, decade = [], 1
+    while decade <= values.max() * 10:
+        ticks += [mark * decade for mark in (1, 2, 5) if values.min() / 2 <= mark * decade <= values.max() * 2]
+        decade *= 10
+    return ticks
+
+
+def exploration_depth(brands: pd.DataFrame, named: set[str]) -> go.Figure:
+    """Each brand's sessions against its stickiness (events per session)."""
+    figure = _brand_scatter(brands, "stickiness", "Stickiness (events per session)", ".1f", named,
+                            "%{y:.2f} events per session")
+    return _layout(figure, 440)
+
+
+def performance_matrix(brands: pd.DataFrame, named: set[str], sessions_split: float,
+                       conversion_split: float) -> go.Figure:
+    """Sessions (log) against conversion rate, split into the four quadrants at the averages."""
+    figure = _brand_scatter(brands, "conversion_rate", "Conversion rate (purchases per session)", PERCENT_AXIS,
+                            named, "%{y:.2%} conversion")
+    figure.add_vline(x=sessions_split, line_dash="dash", line_color="#616161")
+    figure.add_hline(y=conversion_split, line_dash="dash", line_color="#616161")
+    corners = {
+        "Market Leaders": (1, 1, "right", "top"),
+        "Niche Gems": (0, 1, "left", "top"),
+        "Window Shoppers": (1, 0, "right", "bottom"),
+        "Underperformers": (0, 0, "left", "bottom"),
+    }
+    for quadrant, (x, y, x_anchor, y_anchor) in corners.items():
+        figure.add_annotation(
+            xref="x domain", yref="y domain", x=x, y=y, xanchor=x_anchor, yanchor=y_anchor, showarrow=False,
+            text=f"<b>{quadrant}</b>", font={"size": 13, "color": QUADRANT_COLORS[quadrant]},
+            bgcolor="rgba(255,255,255,0.7)",
+        )
+    top = max(brands["conversion_rate"].max(), conversion_split) if len(brands) else conversion_split
+    figure.update_yaxes(range=[-0.05 * top, 1.12 * top])
+    if len(brands):
+        low, high = math.log10(brands["sessions"].min()), math.log10(brands["sessions"].max())
+        figure.update_xaxes(range=[low - 0.15, high + 0.15])
+    return _layout(figure, 520)
+
+
+FUNNEL_STEPS = {
+    "sessions_with_view": "With a view",
+    "sessions_with_cart": "With a cart event",
+    "sessions_with_purchase": "With a purchase",
+}
+FUNNEL_RATES = {
+    "view_to_cart_rate": "View to cart",
+    "cart_to_purchase_rate": "Cart to purchase",
+    "session_conversion_rate": "Session conversion",
+}
+
+
+def session_funnel(months: pd.DataFrame) -> go.Figure:
+    """Sessions with a view, a cart event and a purchase, month by month, on a log axis so that the small
+    steps show; each bar labelled with its count and its share of the month's sessions."""
+    figure = go.Figure()
+    for column, step in FUNNEL_STEPS.items():
+        shares = [value / sessions if sessions else None
+                  for value, sessions in zip(months[column], months["sessions"], strict=True)]
+        figure.add_bar(
+            x=months["funnel_period"], y=months[column], name=step, textposition="outside", cliponaxis=False,
+            text=[f"{count(value)}<br>{percent(share)}" for value, share in zip(months[column], shares, strict=True)],
+            hovertemplate=f"{step}, %{{x}}: %{{y:,}} sessions<extra></extra>",
+        )
+    figure.update_xaxes(type="category", title=None)
+    figure.update_yaxes(type="log", title="Sessions (log scale)", tickformat="~s")
+    return _layout(figure, 440, barmode="group", uniformtext={"minsize": 10, "mode": "show"})
+
+
+def funnel_rates(months: pd.DataFrame) -> go.Figure:
+    """The funnel's step rates and the session conversion rate, month by month, one panel each (the cart to
+    purchase rate can exceed 100 % and would flatten the others on a shared axis)."""
+    figure = make_subplots(rows=1, cols=len(FUNNEL_RATES), subplot_titles=list(FUNNEL_RATES.values()),
+                           horizontal_spacing=0.08)
+    for column_number, (column, name) in enumerate(FUNNEL_RATES.items(), start=1):
+        figure.add_bar(
+            x=months["funnel_period"], y=months[column], name=name, row=1, col=column_number,
+            text=[percent(value, 2) for value in months[column]], textposition="outside", cliponaxis=False,
+            marker_color=REVENUE_COLOR, hovertemplate=f"{name}, %{{x}}: %{{y:.2%}}<extra></extra>",
+        )
+        figure.update_yaxes(tickformat=PERCENT_AXIS, rangemode="tozero", row=1, col=column_number)
+        figure.update_yaxes(range=[0, 1.2 * months[column].max()] if months[column].max() else None,
+                            row=1, col=column_number)
+    figure.update_xaxes(type="category", title=None)
+    return _layout(figure, 440, showlegend=False, margin={"l": 10, "r": 10, "t": 50, "b": 10})

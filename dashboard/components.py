@@ -1,0 +1,142 @@
+"""The pieces every page is made of: the warehouse (with cached results), the filters, KPI rows, and charts with
+their definitions. The pages only arrange them."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import marts, settings
+from dashboard.definitions import Definitions
+from dashboard.warehouse import Warehouse, WarehouseError, open_warehouse
+
+ALL_CATEGORIES = "All categories"
+# Athena queries cost time and money: keep results for ten minutes. A DuckDB rebuild changes the fingerprint.
+CACHE_SECONDS = 600
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner="Querying the marts…", max_entries=512)
+def _cached_query(_warehouse: Warehouse, fingerprint: str, sql: str,
+                  params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
+    return _warehouse.query(sql, dict(params))
+
+
+class _CachedWarehouse:
+    def __init__(self, warehouse: Warehouse) -> None:
+        self._warehouse = warehouse
+
+    def describe(self) -> str:
+        return self._warehouse.describe()
+
+    def fingerprint(self) -> str:
+        return self._warehouse.fingerprint()
+
+    def query(self, sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+        return _cached_query(self._warehouse, self.fingerprint(), sql, tuple(sorted((params or {}).items())))
+
+
+def warehouse() -> Warehouse:
+    """The warehouse of the dbt target the environment names, its results cached."""
+    return _CachedWarehouse(open_warehouse(settings.from_environment()))
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def definitions() -> Definitions:
+    return Definitions.load(settings.dbt_project_dir())
+
+
+@contextlib.contextmanager
+def warehouse_errors() -> Iterator[None]:
+    """Show a warehouse the user has to build, wait for or reach as a message on the page, not a traceback."""
+    try:
+        yield
+    except WarehouseError as error:
+        st.error(str(error), icon=":material/database:")
+
+
+def header(title: str, subtitle: str, source: Warehouse, kpis: dict[str, Any] | None = None) -> None:
+    st.title(title)
+    as_of = ""
+    if kpis is not None and not pd.isna(kpis.get("last_purchased_at")):
+        as_of = f" · data up to the last purchase, {pd.Timestamp(kpis['last_purchased_at']):%Y-%m-%d %H:%M} UTC"
+    st.caption(f"{subtitle} · read from the {source.describe()}{as_of}")
+
+
+def filters(source: Warehouse, with_category: bool = True) -> marts.Filters:
+    """The sidebar's date range (and main category); stops the page with a message when they select nothing."""
+    span = marts.span(source)
+    st.sidebar.header("Filters")
+    chosen = st.sidebar.date_input(
+        "Dates", value=(span.first_date, span.last_date), key="dates", persist_state="session",
+        help=f"The warehouse holds events from {span.first_date} to {span.last_date}.",
+    )
+    category = None
+    if with_category:
+        choice = st.sidebar.selectbox(
+            "Main category", [ALL_CATEGORIES, *marts.categories(source)], key="category", persist_state="session",
+            format_func=lambda name: "unknown (no category code)" if name == marts.UNKNOWN_CATEGORY else name,
+        )
+        category = None if choice == ALL_CATEGORIES else choice
+    if not isinstance(chosen, Sequence) or len(chosen) < 2:
+        st.info("Pick the last day of the date range too.", icon=":material/date_range:")
+        st.stop()
+    start, end = chosen
+    selected = marts.Filters.choose(span, start, end, category)
+    if selected is None:
+        st.warning(
+            f"No data between {start} and {end}: the warehouse holds events from {span.first_date} to "
+            f"{span.last_date}. Widen the date range in the sidebar.",
+            icon=":material/event_busy:",
+        )
+        st.stop()
+    # The dates reach the marts as whole months: say so when that widens them within the data.
+    covered = (max(selected.first_month, span.first_date), min(_day_before(selected.end), span.last_date))
+    if (max(start, span.first_date), min(end, span.last_date)) != covered:
+        st.sidebar.caption(
+            f"The marts are monthly: the charts cover the whole months {selected.first_month:%Y-%m} to "
+            f"{selected.last_month:%Y-%m}."
+        )
+    return selected
+
+
+def _day_before(day: date) -> date:
+    return date.fromordinal(day.toordinal() - 1)
+
+
+def kpi_row(cards: Sequence[tuple[str, str, str]]) -> None:
+    """One metric per column: (label, formatted value, definition shown under it)."""
+    for column, (label, value, definition) in zip(st.columns(len(cards)), cards, strict=True):
+        with column:
+            st.metric(label, value, border=True)
+            st.caption(definition)
+
+
+def chart(title: str, figure: go.Figure | None, *definitions: str, note: str | None = None) -> None:
+    """A chart under its title, with the definitions of what it shows (and how the filters apply) under it."""
+    st.markdown(f"#### {title}")
+    if figure is None:
+        st.info("Nothing to show for these filters.", icon=":material/filter_alt_off:")
+    else:
+        st.plotly_chart(figure, config={"displayModeBar": False})
+    if note:
+        st.caption(f"_{note}_")
+    for text in definitions:
+        st.caption(text)
+
+
+def months(selected: marts.Filters) -> str:
+    """The months the filters select, in words."""
+    if selected.last_month == selected.first_month:
+        return f"{selected.first_month:%Y-%m}"
+    return f"{selected.first_month:%Y-%m} to {selected.last_month:%Y-%m}"
+
+
+def scope(selected: marts.Filters) -> str:
+    """The filters in words, for the notes under the charts they apply to."""
+    return f"{months(selected)}, {selected.category or 'all categories'}"

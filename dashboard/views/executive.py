@@ -1,0 +1,64 @@
+"""Executive page: the original QuickSight dashboard, rebuilt on the executive marts."""
+
+import streamlit as st
+
+from dashboard import charts, components, marts
+from dashboard.formatting import count, money, percent
+
+source = components.warehouse()
+docs = components.definitions()
+kpis = marts.kpis(source)
+selected = components.filters(source)
+components.header("Executive", "Revenue, customers and their lifetime value", source, kpis)
+
+components.kpi_row([
+    ("Lifetime revenue", money(kpis["lifetime_revenue"]), docs.column("kpi_summary", "lifetime_revenue")),
+    ("Average customer LTV", money(kpis["average_customer_ltv"]), docs.column("kpi_summary", "average_customer_ltv")),
+    ("Total customers", count(kpis["customers"]), docs.column("kpi_summary", "customers")),
+    ("Repeat customers", count(kpis["repeat_customers"]), docs.column("kpi_summary", "repeat_customers")),
+])
+st.caption("_The KPIs are lifetime figures over all the data (kpi_summary): the filters do not apply to them._")
+
+left, right = st.columns(2, gap="large")
+with left:
+    months = marts.monthly_revenue(source, selected)
+    components.chart(
+        "Month-over-month revenue", charts.monthly_revenue(months) if len(months) else None,
+        docs.column("fact_monthly_summary", "revenue_change_rate"),
+        note=components.scope(selected),
+    )
+with right:
+    weekdays = marts.weekday_revenue(source, selected)
+    components.chart(
+        "Revenue by ISO weekday, month by month", charts.weekday_revenue(weekdays) if len(weekdays) else None,
+        docs.model("revenue_by_month_weekday"),
+        note=components.scope(selected),
+    )
+
+brands_column, categories_column, ltv_column = st.columns(3, gap="large")
+with brands_column:
+    brands = marts.top_brands_by_revenue(source, selected)
+    components.chart(
+        "Top 5 brands by revenue",
+        charts.ranked_bars(brands, "brand", "revenue", [money(v) for v in brands["revenue"]]) if len(brands) else None,
+        docs.column("brand_engagement", "revenue_rank"),
+        note=components.scope(selected),
+    )
+with categories_column:
+    categories = marts.top_categories(source, selected)
+    title = f"Top 5 {selected.category} sub-categories" if selected.category else "Top 5 categories by revenue"
+    labels = [f"{money(r)} ({percent(s)})" for r, s in zip(categories["revenue"], categories["revenue_share"],
+                                                           strict=True)]
+    components.chart(
+        title,
+        charts.ranked_bars(categories, "category", "revenue", labels) if len(categories) else None,
+        docs.model("top_categories"),
+        note=components.scope(selected),
+    )
+with ltv_column:
+    segments = marts.ltv_segments(source)
+    components.chart(
+        "Customers by LTV segment", charts.ltv_donut(segments) if len(segments) else None,
+        docs.model("user_ltv"),
+        note="Lifetime value over all the data (user_ltv): the filters do not apply.",
+    )
