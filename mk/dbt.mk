@@ -38,6 +38,7 @@ test-dbt: install ## land the real sample (and generated events) into a throwawa
 		$(PY) -m ingest generate --events $(DBT_CI_EVENTS) --remove-from-cart --out $(DBT_CI_DATA)/generated.csv && \
 		LAKE_URI=$(DBT_CI_DATA)/lake $(PY) -m ingest land $(DBT_CI_DATA)/generated.csv; \
 	fi
+	LAKE_URI=$(DBT_CI_DATA)/lake DUCKDB_PATH=$(DBT_CI_DATA)/warehouse.duckdb $(DBT) source freshness
 	LAKE_URI=$(DBT_CI_DATA)/lake DUCKDB_PATH=$(DBT_CI_DATA)/warehouse.duckdb $(DBT) build
 	LAKE_URI=$(DBT_CI_DATA)/lake DUCKDB_PATH=$(DBT_CI_DATA)/warehouse.duckdb $(DBT) docs generate
 
