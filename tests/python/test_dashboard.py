@@ -1,0 +1,285 @@
+"""The dashboard against a warehouse built here from the real sample rows: Streamlit's AppTest runs each page and
+the figures it shows must be the marts' own; the states a user can fix must read as a message, not a traceback."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import socket
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pytest
+from conftest import PROJECT
+from streamlit.testing.v1 import AppTest
+
+from ingest.land import land
+
+APP = PROJECT / "dashboard" / "app.py"
+PAGES = {"executive": None, "brands": "views/brands.py", "funnel": "views/funnel.py"}
+
+
+@pytest.fixture(scope="session")
+def built(sample_files, tmp_path_factory) -> dict[str, Path]:
+    """The real sample landed and `dbt build` run on it: the warehouse file and dbt's target folder."""
+    root = tmp_path_factory.mktemp("dashboard")
+    lake, warehouse, target = root / "lake", root / "warehouse.duckdb", root / "target"
+    assert land([str(f) for f in sample_files], str(lake)).ok
+    env = {
+        **os.environ, "DBT_TARGET": "dev", "LAKE_URI": str(lake), "DUCKDB_PATH": str(warehouse),
+        "DBT_PROFILES_DIR": str(PROJECT), "DBT_TARGET_PATH": str(target), "DBT_LOG_PATH": str(root / "logs"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    dbt = Path(sys.executable).parent / "dbt"
+    result = subprocess.run([str(dbt), "build"], cwd=PROJECT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:]
+    return {"warehouse": warehouse, "target": target}
+
+
+def mart(warehouse: Path, sql: str) -> dict:
+    """One row straight from the warehouse, to compare with what the page shows."""
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        cursor = connection.execute(sql)
+        names = [column[0] for column in cursor.description]
+        return dict(zip(names, cursor.fetchone(), strict=True))
+
+
+@pytest.fixture
+def checkout(monkeypatch):
+    """Import the dashboard from this checkout, whatever an older editable install of the project maps."""
+    monkeypatch.syspath_prepend(str(PROJECT))
+
+
+@pytest.fixture
+def dashboard(checkout, monkeypatch):
+    """Run a page of the app on the environment the test sets."""
+    for name in ("DBT_TARGET", "DUCKDB_PATH", "DBT_PROJECT_DIR"):
+        monkeypatch.delenv(name, raising=False)
+
+    def run(page: str = "executive", **env: str) -> AppTest:
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        app = AppTest.from_file(str(APP), default_timeout=60).run()
+        if PAGES[page]:
+            app.switch_page(PAGES[page]).run()
+        return app
+
+    return run
+
+
+def metrics(app: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def chart_data(app: AppTest, index: int) -> list[dict]:
+    """The traces of the page's index-th Plotly chart, numbers decoded from Plotly's base64 arrays."""
+    traces = json.loads(app.get("plotly_chart")[index].proto.spec)["data"]
+    for trace in traces:
+        for key, value in trace.items():
+            if isinstance(value, dict) and "bdata" in value:
+                trace[key] = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
+    return traces
+
+
+def assert_shown_cleanly(app: AppTest) -> None:
+    assert not app.exception, [exception.value for exception in app.exception]
+    assert not app.error, [error.value for error in app.error]
+
+
+def test_executive_page_shows_the_kpi_summary(built, dashboard):
+    app = dashboard("executive", DUCKDB_PATH=str(built["warehouse"]))
+    assert_shown_cleanly(app)
+    kpi = mart(built["warehouse"], "select * from kpi_summary")
+    assert metrics(app) == {
+        "Lifetime revenue": f"${kpi['lifetime_revenue']:,.2f}",
+        "Average customer LTV": f"${kpi['average_customer_ltv']:,.2f}",
+        "Total customers": f"{kpi['customers']:,}",
+        "Repeat customers": f"{kpi['repeat_customers']:,}",
+    }
+    # The real sample's own figures, so that a formatting slip on both sides cannot pass unnoticed.
+    assert metrics(app)["Lifetime revenue"] == "$15,564.81"
+    assert len(app.get("plotly_chart")) == 5
+
+
+def test_executive_charts_show_their_marts(built, dashboard):
+    app = dashboard("executive", DUCKDB_PATH=str(built["warehouse"]))
+    with duckdb.connect(str(built["warehouse"]), read_only=True) as connection:
+        monthly = connection.sql("select month_label, revenue from fact_monthly_summary order by 1").fetchall()
+        brands = connection.sql(
+            "select brand, revenue from brand_engagement order by revenue_rank, brand limit 5").fetchall()
+        categories = connection.sql(
+            "select category_main, revenue from top_categories order by revenue_rank, category_main limit 5"
+        ).fetchall()
+        segments = connection.sql(
+            "select ltv_segment, count(*) from user_ltv group by ltv_segment, ltv_segment_rank "
+            "order by ltv_segment_rank"
+        ).fetchall()
+    [month_bars] = chart_data(app, 0)
+    assert list(zip(month_bars["x"], month_bars["y"], strict=True)) == [(m, float(r)) for m, r in monthly]
+    [brand_bars] = chart_data(app, 2)
+    assert list(zip(brand_bars["y"], brand_bars["x"], strict=True)) == [(b, float(r)) for b, r in brands]
+    [category_bars] = chart_data(app, 3)
+    assert list(zip(category_bars["y"], category_bars["x"], strict=True)) == [(c, float(r)) for c, r in categories]
+    [donut] = chart_data(app, 4)
+    assert list(zip(donut["labels"], donut["values"], strict=True)) == segments
+
+
+def test_executive_filters_cut_the_charts_not_the_lifetime_kpis(built, dashboard):
+    app = dashboard("executive", DUCKDB_PATH=str(built["warehouse"]))
+    lifetime = metrics(app)
+    app.date_input(key="dates").set_value((date(2019, 10, 1), date(2019, 10, 31)))
+    app.selectbox(key="category").set_value("electronics").run()
+    assert_shown_cleanly(app)
+    assert metrics(app) == lifetime
+    expected = mart(
+        built["warehouse"],
+        """
+        select sum(purchases.price) as revenue
+        from fact_purchases as purchases
+        inner join dim_category as categories on purchases.category_id = categories.category_id
+        where categories.category_main = 'electronics' and purchases.purchase_date < date '2019-11-01'
+        """,
+    )
+    [month_bars] = chart_data(app, 0)
+    assert (month_bars["x"], month_bars["y"]) == (["2019-10"], [float(expected["revenue"])])
+    [brand_bars] = chart_data(app, 2)
+    assert brand_bars["y"][0] == "apple"
+    assert "electronics sub-categories" in " ".join(markdown.value for markdown in app.markdown)
+
+
+def test_brands_page_shows_brand_engagement(built, dashboard):
+    app = dashboard("brands", DUCKDB_PATH=str(built["warehouse"]))
+    assert_shown_cleanly(app)
+    kpi = mart(built["warehouse"], "select * from kpi_summary")
+
+    def share(top: int) -> str:
+        row = mart(built["warehouse"], f"""
+            select sum(market_share) as share
+            from (select market_share from brand_engagement order by revenue_rank, brand limit {top}) as top_brands
+        """)
+        return f"{row['share'] * 100:.1f} %"
+
+    assert metrics(app) == {
+        "Total revenue (purchases only)": f"${kpi['lifetime_revenue']:,.2f}",
+        "Active shoppers": f"{kpi['active_shoppers']:,}",
+        "Market share of the top 15 brands": share(15),
+    }
+    assert len(app.get("plotly_chart")) == 4
+    app.slider(key="top_brands").set_value(5).run()
+    assert metrics(app)["Market share of the top 5 brands"] == share(5)
+    interactions = chart_data(app, 3)[0]
+    with duckdb.connect(str(built["warehouse"]), read_only=True) as connection:
+        top = connection.sql("select brand from brand_engagement order by popularity_rank, brand limit 5").fetchall()
+    assert interactions["y"] == [brand for (brand,) in top]
+
+
+def test_funnel_page_shows_the_overall_funnel(built, dashboard):
+    app = dashboard("funnel", DUCKDB_PATH=str(built["warehouse"]))
+    assert_shown_cleanly(app)
+    overall = mart(built["warehouse"], "select * from session_funnel where period_type = 'overall'")
+    assert metrics(app) == {
+        "Sessions": f"{overall['sessions']:,}",
+        "View to cart": f"{overall['view_to_cart_rate'] * 100:.2f} %",
+        "Cart to purchase": f"{overall['cart_to_purchase_rate'] * 100:.2f} %",
+        "Session conversion rate": f"{overall['session_conversion_rate'] * 100:.2f} %",
+    }
+    views = chart_data(app, 0)[0]
+    assert views["x"] == ["2019-10", "2019-11"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_warehouse_names_the_command_that_builds_it(tmp_path, dashboard, page):
+    app = dashboard(page, DUCKDB_PATH=str(tmp_path / "nothing-here.duckdb"))
+    assert not app.exception
+    [message] = app.error
+    assert "make demo" in message.value and "make build" in message.value
+    assert not (tmp_path / "nothing-here.duckdb").exists()
+
+
+def test_warehouse_without_marts_says_to_build_them(tmp_path, dashboard):
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    app = dashboard("executive", DUCKDB_PATH=str(empty))
+    assert not app.exception
+    [message] = app.error
+    assert "lacks a mart" in message.value and "make build" in message.value
+
+
+@pytest.mark.parametrize("page", ["executive", "funnel"])
+def test_empty_date_range_says_so(built, dashboard, page):
+    app = dashboard(page, DUCKDB_PATH=str(built["warehouse"]))
+    app.date_input(key="dates").set_value((date(2021, 1, 1), date(2021, 1, 31))).run()
+    assert not app.exception
+    [message] = app.warning
+    assert "No data between 2021-01-01 and 2021-01-31" in message.value
+    assert "2019-10-01 to 2019-11-01" in message.value
+    assert not app.get("plotly_chart")
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_athena_unreachable_is_a_message(dashboard, monkeypatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    # Nothing listens there: the connection is refused at once, and no traffic leaves the machine.
+    app = dashboard("executive", DBT_TARGET="prod", ATHENA_REGION="us-east-1",
+                    ATHENA_S3_STAGING_DIR="s3://query-results/dashboard/",
+                    AWS_ENDPOINT_URL=f"http://127.0.0.1:{_closed_port()}")
+    assert not app.exception
+    [message] = app.error
+    assert "Athena is unreachable" in message.value and "ATHENA_S3_STAGING_DIR" in message.value
+
+
+def test_athena_without_result_location_says_what_to_set(dashboard, monkeypatch):
+    monkeypatch.delenv("ATHENA_S3_STAGING_DIR", raising=False)
+    monkeypatch.delenv("ATHENA_WORK_GROUP", raising=False)
+    app = dashboard("brands", DBT_TARGET="prod", ATHENA_REGION="us-east-1")
+    assert not app.exception
+    [message] = app.error
+    assert "ATHENA_S3_STAGING_DIR" in message.value and "ATHENA_WORK_GROUP" in message.value
+
+
+def test_definitions_are_the_dbt_docs(built, dashboard):
+    """The text under the charts is what dbt itself renders for the same models and columns."""
+    from dashboard.definitions import Definitions
+
+    manifest = json.loads((built["target"] / "manifest.json").read_text())
+    documented = {node["name"]: node for node in manifest["nodes"].values() if node["resource_type"] == "model"}
+    definitions = Definitions.load(PROJECT)
+    assert definitions.models
+    for model, text in definitions.models.items():
+        assert text == documented[model]["description"].strip(), model
+    for (model, column), text in definitions.columns.items():
+        assert text == documented[model]["columns"][column]["description"].strip(), f"{model}.{column}"
+    app = dashboard("executive", DUCKDB_PATH=str(built["warehouse"]))
+    captions = [caption.value for caption in app.caption]
+    assert documented["kpi_summary"]["columns"]["lifetime_revenue"]["description"].strip() in captions
+    assert documented["user_ltv"]["description"].strip() in captions
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (date(2019, 10, 1), date(2019, 11, 30), (date(2019, 10, 1), date(2019, 11, 1), True)),
+        (date(2019, 10, 15), date(2019, 10, 16), (date(2019, 10, 1), date(2019, 10, 1), False)),
+        (date(2019, 9, 1), date(2019, 10, 2), (date(2019, 10, 1), date(2019, 10, 1), False)),
+        (date(2019, 11, 1), date(2020, 5, 1), (date(2019, 11, 1), date(2019, 11, 1), False)),
+        (date(2019, 12, 1), date(2019, 12, 31), None),
+        (date(2019, 11, 1), date(2019, 10, 1), None),
+    ],
+)
+def test_dates_select_the_whole_months_they_touch(checkout, start, end, expected):
+    from dashboard.marts import Filters, Span
+
+    chosen = Filters.choose(Span(date(2019, 10, 1), date(2019, 11, 1)), start, end, None)
+    assert (chosen and (chosen.first_month, chosen.last_month, chosen.whole_span)) == expected
