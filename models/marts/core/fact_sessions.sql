@@ -15,11 +15,11 @@ sessions as (
         count(*) as users,
         min(first_event_at) as started_at,
         max(last_event_at) as ended_at,
-        sum(events) as events,
-        sum(views) as views,
-        sum(carts) as carts,
-        sum(removals) as removals,
-        sum(purchases) as purchases,
+        cast(sum(events) as bigint) as events,
+        cast(sum(views) as bigint) as views,
+        cast(sum(carts) as bigint) as carts,
+        cast(sum(removals) as bigint) as removals,
+        cast(sum(purchases) as bigint) as purchases,
         sum(revenue) as revenue
 
     from user_sessions

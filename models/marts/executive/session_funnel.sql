@@ -40,10 +40,10 @@ periods as (
         'overall' as funnel_period,
         'overall' as period_type,
         cast(null as date) as month_start_date,
-        coalesce(sum(sessions), 0) as sessions,
-        coalesce(sum(sessions_with_view), 0) as sessions_with_view,
-        coalesce(sum(sessions_with_cart), 0) as sessions_with_cart,
-        coalesce(sum(sessions_with_purchase), 0) as sessions_with_purchase
+        cast(coalesce(sum(sessions), 0) as bigint) as sessions,
+        cast(coalesce(sum(sessions_with_view), 0) as bigint) as sessions_with_view,
+        cast(coalesce(sum(sessions_with_cart), 0) as bigint) as sessions_with_cart,
+        cast(coalesce(sum(sessions_with_purchase), 0) as bigint) as sessions_with_purchase
 
     from monthly
 
