@@ -7,7 +7,7 @@ events as (
 
 ),
 
-aggregated as (
+final as (
 
     select
         user_id,
@@ -30,27 +30,6 @@ aggregated as (
     group by
         user_id,
         session_id
-
-),
-
-final as (
-
-    select
-        {{ surrogate_key(['user_id', 'session_id']) }} as user_session_id,
-        user_id,
-        session_id,
-        first_event_at,
-        last_event_at,
-        events,
-        views,
-        carts,
-        removals,
-        purchases,
-        revenue,
-        first_purchase_at,
-        last_purchase_at
-
-    from aggregated
 
 )
 
