@@ -165,7 +165,8 @@ def performance_matrix(brands: pd.DataFrame, named: set[str], sessions_split: fl
             bgcolor="rgba(255,255,255,0.7)",
         )
     top = max(brands["conversion_rate"].max(), conversion_split) if len(brands) else conversion_split
-    figure.update_yaxes(range=[-0.05 * top, 1.12 * top])
+    # Room under 0 % for the bottom quadrants' names, clear of the brands that sold nothing.
+    figure.update_yaxes(range=[-0.15 * top, 1.12 * top])
     if len(brands):
         low, high = math.log10(brands["sessions"].min()), math.log10(brands["sessions"].max())
         figure.update_xaxes(range=[low - 0.15, high + 0.15])
@@ -197,7 +198,9 @@ def session_funnel(months: pd.DataFrame) -> go.Figure:
             hovertemplate=f"{step}, %{{x}}: %{{y:,}} sessions<extra></extra>",
         )
     figure.update_xaxes(type="category", title=None)
-    figure.update_yaxes(type="log", title="Sessions (log scale)", tickformat="~s")
+    counts = pd.concat([months[column] for column in FUNNEL_STEPS])
+    figure.update_yaxes(type="log", title="Sessions (log scale)", tickformat="~s",
+                        tickvals=_log_ticks(counts[counts > 0]))
     return _layout(figure, 440, barmode="group", uniformtext={"minsize": 10, "mode": "show"})
 
 

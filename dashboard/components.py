@@ -73,13 +73,14 @@ def filters(source: Warehouse, with_category: bool = True) -> marts.Filters:
     span = marts.span(source)
     st.sidebar.header("Filters")
     chosen = st.sidebar.date_input(
-        "Dates", value=(span.first_date, span.last_date), key="dates", persist_state="session",
+        "Dates", value=(span.first_date, span.last_date), key="dates", persist_state="session", bind="query-params",
         help=f"The warehouse holds events from {span.first_date} to {span.last_date}.",
     )
     category = None
     if with_category:
         choice = st.sidebar.selectbox(
             "Main category", [ALL_CATEGORIES, *marts.categories(source)], key="category", persist_state="session",
+            bind="query-params",
             format_func=lambda name: "unknown (no category code)" if name == marts.UNKNOWN_CATEGORY else name,
         )
         category = None if choice == ALL_CATEGORIES else choice
@@ -140,3 +141,8 @@ def months(selected: marts.Filters) -> str:
 def scope(selected: marts.Filters) -> str:
     """The filters in words, for the notes under the charts they apply to."""
     return f"{months(selected)}, {selected.category or 'all categories'}"
+
+
+def labelled(name: str, definition: str) -> str:
+    """A definition under the name a chart gives it, unless the definition starts with its own bold name."""
+    return definition if definition.startswith("**") else f"**{name}**: {definition}"

@@ -1,9 +1,17 @@
 """`python -m dashboard.screenshots`: start the dashboard on 127.0.0.1, take a PNG of each page with headless
-Chromium, and stop the dashboard again (`make dashboard-screenshots`)."""
+Chromium, and stop both again (`make dashboard-screenshots`).
+
+Streamlit draws a page in the browser from messages on a websocket, after the page has loaded; Chromium's
+`--screenshot` with a `--virtual-time-budget` fires before those arrive whenever a query takes a moment. So the
+browser is driven over the DevTools protocol instead (on 127.0.0.1): open the page, wait until Streamlit reports
+the run finished and every Plotly chart is drawn, size the window to the whole page, then take the PNG.
+"""
 
 from __future__ import annotations
 
 import argparse
+import base64
+import json
 import shutil
 import socket
 import subprocess
@@ -13,14 +21,26 @@ import time
 import urllib.request
 from pathlib import Path
 
+from websockets.sync.client import connect
+
 PROJECT = Path(__file__).resolve().parents[1]
-# Each page's URL path and the window height that shows all of it (Streamlit scrolls inside its own frame, so
-# a screenshot holds only what fits the window).
-PAGES = {"executive": ("", 2200), "brands": ("brands", 2450), "funnel": ("funnel", 1500)}
+# Page name -> its URL path (the first page is the app's root).
+PAGES = {"executive": "", "brands": "brands", "funnel": "funnel"}
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+    "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
 ]
+# True once Streamlit has finished the page's run and Plotly has drawn every chart.
+_RENDERED = """(() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app || app.dataset.testScriptState !== 'notRunning') return false;
+    if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+    return [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(c => c.querySelector('.main-svg'));
+})()"""
+# The height of the page's content: Streamlit scrolls inside its main section, not the document.
+_CONTENT_HEIGHT = """Math.max(...['stMain', 'stAppViewContainer', 'stSidebarContent']
+    .map(id => document.querySelector(`[data-testid="${id}"]`)).filter(Boolean).map(e => e.scrollHeight))"""
 
 
 def _free_port() -> int:
@@ -29,28 +49,84 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_until_up(url: str, app: subprocess.Popen, seconds: float = 60) -> None:
+def _wait_for(what: str, ready, seconds: float, process: subprocess.Popen | None = None):
     deadline = time.monotonic() + seconds
     while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - the app on 127.0.0.1
-                return
-        except OSError:
-            if app.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"the dashboard did not start ({url})") from None
-            time.sleep(0.5)
+        result = ready()
+        if result:
+            return result
+        if (process is not None and process.poll() is not None) or time.monotonic() > deadline:
+            raise SystemExit(f"timed out waiting for {what}")
+        time.sleep(0.25)
 
 
-def _screenshot(chromium: str, url: str, shot: Path, width: int, height: int, wait_ms: int) -> None:
+def _get(url: str) -> bytes | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback only
+            return response.read()
+    except OSError:
+        return None
+
+
+class _DevTools:
+    """The few DevTools protocol calls this needs, over the page's websocket."""
+
+    def __init__(self, socket) -> None:
+        self._socket = socket
+        self._last_id = 0
+
+    def call(self, method: str, **params):
+        self._last_id += 1
+        self._socket.send(json.dumps({"id": self._last_id, "method": method, "params": params}))
+        while True:
+            message = json.loads(self._socket.recv(timeout=60))
+            if message.get("id") == self._last_id:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message["result"]
+
+    def evaluate(self, expression: str):
+        return self.call("Runtime.evaluate", expression=expression, returnByValue=True)["result"].get("value")
+
+
+def _screenshot(chromium: str, url: str, shot: Path, width: int, min_height: int, seconds: float) -> None:
     with tempfile.TemporaryDirectory(prefix="chromium-") as profile:
-        subprocess.run(
-            [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}",
-             f"--virtual-time-budget={wait_ms}", f"--screenshot={shot}", url],
-            check=True, timeout=wait_ms / 1000 + 120, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        browser = subprocess.Popen(
+            [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{min_height}",
+             "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
+        try:
+            active_port = Path(profile) / "DevToolsActivePort"
+            port = _wait_for("Chromium's DevTools port", lambda: active_port.is_file() and
+                             active_port.read_text().split("\n")[0].strip(), 30, browser)
+            targets = json.loads(_wait_for("Chromium's page", lambda: _get(f"http://127.0.0.1:{port}/json/list"), 30))
+            page_url = next(t for t in targets if t["type"] == "page")["webSocketDebuggerUrl"]
+            with connect(page_url, max_size=None, open_timeout=10) as socket:
+                page = _DevTools(socket)
+                page.call("Emulation.setDeviceMetricsOverride", width=width, height=min_height,
+                          deviceScaleFactor=1, mobile=False)
+                page.call("Page.navigate", url=url)
+                _wait_for(f"{url} to render", lambda: page.evaluate(_RENDERED), seconds)
+                height = max(min_height, int(page.evaluate(_CONTENT_HEIGHT) or 0) + 40)
+                page.call("Emulation.setDeviceMetricsOverride", width=width, height=height,
+                          deviceScaleFactor=1, mobile=False)
+                # The charts redraw at the new size: wait for the run and the drawing again, then let them settle.
+                time.sleep(1)
+                _wait_for(f"{url} to render", lambda: page.evaluate(_RENDERED), seconds)
+                time.sleep(1)
+                png = page.call("Page.captureScreenshot", format="png")["data"]
+                shot.write_bytes(base64.b64decode(png))
+        finally:
+            browser.terminate()
+            try:
+                browser.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                browser.kill()
+                browser.wait()
 
 
-def take(out: Path, chromium: str, wait_ms: int, width: int) -> list[Path]:
+def take(out: Path, chromium: str, width: int, min_height: int, seconds: float) -> list[Path]:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     app = subprocess.Popen(
@@ -61,17 +137,11 @@ def take(out: Path, chromium: str, wait_ms: int, width: int) -> list[Path]:
     )
     shots = []
     try:
-        _wait_until_up(f"{base}/_stcore/health", app)
+        _wait_for("the dashboard to start", lambda: _get(f"{base}/_stcore/health"), 60, app)
         out.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix="warm-up-") as warm_up:
-            # Chromium's virtual time runs ahead while Streamlit answers over its websocket: a first visit of
-            # each page imports the app's modules and caches the marts' results, so that the second one, the
-            # screenshot, renders in time.
-            for page, (path, height) in PAGES.items():
-                _screenshot(chromium, f"{base}/{path}", Path(warm_up) / f"{page}.png", width, height, wait_ms)
-        for page, (path, height) in PAGES.items():
+        for page, path in PAGES.items():
             shot = out / f"{page}.png"
-            _screenshot(chromium, f"{base}/{path}", shot, width, height, wait_ms)
+            _screenshot(chromium, f"{base}/{path}", shot, width, min_height, seconds)
             print(f"{shot} ({page} page, {base}/{path})")
             shots.append(shot)
     finally:
@@ -85,14 +155,15 @@ def take(out: Path, chromium: str, wait_ms: int, width: int) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=PROJECT / "docs" / "screenshots", help="folder for the PNGs")
     parser.add_argument("--chromium", default=shutil.which("chromium") or "chromium", help="the browser to run")
-    parser.add_argument("--wait-ms", type=int, default=20000,
-                        help="virtual time Chromium gives each page to render before the screenshot")
-    parser.add_argument("--width", type=int, default=1400)
+    parser.add_argument("--width", type=int, default=1400, help="window width in pixels (default 1400)")
+    parser.add_argument("--min-height", type=int, default=1000,
+                        help="window height at least; it grows to the whole page (default 1000)")
+    parser.add_argument("--timeout", type=float, default=120, help="seconds a page may take to render")
     args = parser.parse_args(argv)
-    take(args.out, args.chromium, args.wait_ms, args.width)
+    take(args.out, args.chromium, args.width, args.min_height, args.timeout)
     return 0
 
 

@@ -13,12 +13,14 @@ components.header("Brands", "Revenue, traffic and engagement per brand", source,
 
 st.sidebar.header("Brands")
 top = st.sidebar.slider("Top N brands", min_value=5, max_value=20, value=15, key="top_brands",
-                        persist_state="session", help="How many brands the market share and the rankings take.")
+                        persist_state="session", bind="query-params",
+                        help="How many brands the market share and the rankings take.")
 st.sidebar.caption("brand_engagement covers all the data: the date and category filters do not apply here.")
 
 by_revenue = brands.sort_values(["revenue_rank", "brand"]).head(top)
 by_interactions = brands.sort_values(["popularity_rank", "brand"]).head(top)
-named = set(by_revenue["brand"])
+# Names on the scatter plots: more than a handful overlap.
+named = set(by_revenue["brand"].head(5))
 
 components.kpi_row([
     ("Total revenue (purchases only)", money(kpis["lifetime_revenue"]), docs.column("kpi_summary", "lifetime_revenue")),
@@ -44,7 +46,7 @@ with right:
         "Brand exploration depth: sessions against stickiness",
         charts.exploration_depth(in_matrix, named) if len(in_matrix) else None,
         docs.column("brand_engagement", "stickiness"),
-        note=f"Each of {matrix_brands}; the top {top} by revenue are named.",
+        note=f"Each of {matrix_brands}; the top 5 by revenue are named.",
     )
 
 matrix_column, interactions_column = st.columns([2, 1], gap="large")
@@ -55,7 +57,7 @@ with matrix_column:
         charts.performance_matrix(in_matrix, named, sessions_split, conversion_split) if len(in_matrix) else None,
         docs.column("brand_engagement", "performance_quadrant"),
         docs.column("brand_engagement", "conversion_rate"),
-        note=f"Each of {matrix_brands}; dashed lines at the averages; the top {top} by revenue are named.",
+        note=f"Each of {matrix_brands}; dashed lines at the averages; the top 5 by revenue are named.",
     )
 with interactions_column:
     components.chart(

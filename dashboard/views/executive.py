@@ -46,13 +46,16 @@ with brands_column:
     )
 with categories_column:
     categories = marts.top_categories(source, selected)
-    title = f"Top 5 {selected.category} sub-categories" if selected.category else "Top 5 categories by revenue"
+    if selected.category:
+        title, definition = f"Top 5 {selected.category} sub-categories", docs.column("dim_category", "category_sub")
+    else:
+        title, definition = "Top 5 categories by revenue", docs.model("top_categories")
     labels = [f"{money(r)} ({percent(s)})" for r, s in zip(categories["revenue"], categories["revenue_share"],
                                                            strict=True)]
     components.chart(
         title,
         charts.ranked_bars(categories, "category", "revenue", labels) if len(categories) else None,
-        docs.model("top_categories"),
+        definition,
         note=components.scope(selected),
     )
 with ltv_column:

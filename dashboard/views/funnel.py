@@ -30,10 +30,12 @@ with left:
         "Sessions with a view, a cart event, a purchase, by month",
         charts.session_funnel(funnel.months) if len(funnel.months) else None,
         docs.model("session_funnel"),
+        note="Each bar: the sessions and their share of the month's sessions, on a log scale.",
     )
 with right:
     components.chart(
         "Funnel rates by month",
         charts.funnel_rates(funnel.months) if len(funnel.months) else None,
-        *(f"**{name}**: {docs.column('session_funnel', column)}" for column, name in charts.FUNNEL_RATES.items()),
+        *(components.labelled(name, docs.column("session_funnel", column))
+          for column, name in charts.FUNNEL_RATES.items()),
     )
