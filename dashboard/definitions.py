@@ -13,6 +13,11 @@ from typing import Any
 import yaml
 
 _DOC_BLOCK = re.compile(r"{%-?\s*docs\s+(\w+)\s*-?%}(.*?){%-?\s*enddocs\s*-?%}", re.DOTALL)
+# dbt's resource folders and their defaults.
+_RESOURCE_PATHS = {
+    "model-paths": ["models"], "seed-paths": ["seeds"], "snapshot-paths": ["snapshots"],
+    "analysis-paths": ["analyses"], "macro-paths": ["macros"], "test-paths": ["tests"],
+}
 _DOC_REFERENCE = re.compile(r"""{{\s*doc\(\s*['"](\w+)['"]\s*\)\s*}}""")
 
 
@@ -30,9 +35,13 @@ class Definitions:
     def load(cls, project_dir: Path) -> Definitions:
         project = yaml.safe_load((project_dir / "dbt_project.yml").read_text()) or {}
         model_dirs = [project_dir / path for path in project.get("model-paths", ["models"])]
+        # dbt reads doc blocks from docs-paths, by default from every resource folder.
+        doc_dirs = project.get("docs-paths") or [
+            path for key, default in _RESOURCE_PATHS.items() for path in project.get(key, default)
+        ]
         blocks: dict[str, str] = {}
-        for model_dir in model_dirs:
-            for doc_file in sorted(model_dir.rglob("*.md")):
+        for doc_dir in (project_dir / path for path in doc_dirs):
+            for doc_file in sorted(doc_dir.rglob("*.md")):
                 for name, text in _DOC_BLOCK.findall(doc_file.read_text()):
                     blocks[name] = text.strip()
 
