@@ -283,3 +283,38 @@ def test_dates_select_the_whole_months_they_touch(checkout, start, end, expected
 
     chosen = Filters.choose(Span(date(2019, 10, 1), date(2019, 11, 1)), start, end, None)
     assert (chosen and (chosen.first_month, chosen.last_month, chosen.whole_span)) == expected
+
+
+def test_every_query_reads_marts_only_in_athena_sql(built, checkout):
+    """Each query the pages run, its parameters formatted as PyAthena sends them to Athena, parses as Trino SQL
+    and reads nothing but dbt models of the marts folder (never the lake, staging or intermediate models)."""
+    import sqlglot
+    from pyathena.formatter import DefaultParameterFormatter
+
+    from dashboard import marts
+    from dashboard.warehouse import DuckDBWarehouse
+
+    sent = []
+
+    class Recording(DuckDBWarehouse):
+        def query(self, sql, params=None):
+            sent.append(DefaultParameterFormatter().format(sql, params) if params else sql)
+            return super().query(sql, params)
+
+    warehouse = Recording(built["warehouse"])
+    span = marts.span(warehouse)
+    for read_all in (marts.kpis, marts.categories, marts.ltv_segments, marts.brands):
+        read_all(warehouse)
+    for category in (None, "electronics"):
+        for end in (span.last_date, span.first_date):
+            chosen = marts.Filters.choose(span, span.first_date, end, category)
+            for read in (marts.monthly_revenue, marts.weekday_revenue, marts.top_brands_by_revenue,
+                         marts.top_categories, marts.funnel):
+                read(warehouse, chosen)
+    manifest = json.loads((built["target"] / "manifest.json").read_text())
+    mart_models = {node["name"] for node in manifest["nodes"].values()
+                   if node["resource_type"] == "model" and node["fqn"][1] == "marts"}
+    assert len(sent) >= 20
+    for sql in sent:
+        tables = {table.name for table in sqlglot.parse_one(sql, read="trino").find_all(sqlglot.exp.Table)}
+        assert tables and tables <= mart_models, sql
