@@ -73,16 +73,18 @@ _MAX_VIEWS = 400
 _MEAN_SESSION_EVENTS = 4.75  # used only to size the population and the first batch of sessions
 _REVIEW_SHARE = 0.3   # a view goes back to the product viewed just before
 _WANDER_SHARE = 0.15  # a view leaves the session's category for any product of the shop
-_PURCHASE_RATE = 0.065  # sessions that buy, before the user's, the category's and the day's factors
+_PURCHASE_RATE = 0.061  # sessions that buy, before the user's, the category's and the day's factors
 _ABANDON_RATE = 0.07  # sessions that put products in the cart and leave
 _EXTRA_ITEMS = 0.25  # products per order or abandoned cart: 1 + Poisson(this)
 _CART_BEFORE_PURCHASE = 0.45  # the rest buy without a cart event in the session: 55 % of purchases
 _REMOVE_SHARE = 0.5  # with remove_from_cart: share of abandoned cart events taken out again
 _SHARED_SESSION_SHARE = 4.5e-5  # a second user id takes over the session (591 of 13.8M sessions in November)
-# Seconds between two events of a session: mostly clicks, sometimes a pause after which the session goes on.
+# Seconds between two events of a session: mostly clicks, sometimes a pause of hours after which the same
+# session goes on. Sessions that long are why a short sample of the real data cuts so many of them (2.6 events
+# per session in the first 5,000 rows of October, 4.6 over the month).
 _CLICK_LOG_MEDIAN, _CLICK_LOG_SIGMA, _MAX_CLICK = math.log(25), 1.0, 1_800
-_PAUSE_SHARE = 0.05
-_PAUSE_LOG_MEDIAN, _PAUSE_LOG_SIGMA, _MAX_PAUSE = math.log(3_600), 1.0, 8 * 3_600
+_PAUSE_SHARE = 0.12
+_PAUSE_LOG_MEDIAN, _PAUSE_LOG_SIGMA, _MAX_PAUSE = math.log(2 * 3_600), 1.0, 10 * 3_600
 _MAX_SESSION_SPAN = 12 * 3_600
 
 # --- Calibration: rows ------------------------------------------------------------------------------------------
@@ -95,7 +97,8 @@ _PRODUCTS = 240_000
 # the first 5,000 events show 2,400 products (2,312 in the real October) and a month 169,000 (166,794).
 _PRODUCT_SIGMA = 2.8
 _UNCODED_CATEGORIES = 420
-_EMPTY_CODE_SHARE = 0.3184
+# Of the sessions' categories: 31.84 % of events, as purchases and carts lean a little to coded categories.
+_EMPTY_CODE_SHARE = 0.3225
 # Brands beyond the head ones: Zipf popularity, each sold in one category or, for the popular ones, several.
 # About 470 of them show in the first 5,000 events (465 in the real October) and 3,500 in a month (3,446).
 _TAIL_BRANDS = 3_500
@@ -243,11 +246,12 @@ country_yard.watering 0.02 30
 country_yard.furniture.hammok 0.01 60
 stationery.cartrige 0.02 30
 """
-# By top-level category: how much more (or less) often a session on it ends in a purchase (electronics takes
-# three quarters of the revenue), and the share of its events on products without a brand.
-_CONVERSION = {"electronics": 1.35, "appliances": 0.95, "computers": 0.7, "furniture": 0.45, "auto": 0.6,
-               "apparel": 0.5, "kids": 0.6, "construction": 0.6, "accessories": 0.5, "sport": 0.5, "medicine": 0.6,
-               "country_yard": 0.5, "stationery": 0.5, "": 0.55}
+# How much more (or less) often a session on a category ends in a purchase, by the longest matching code prefix:
+# smartphones sell best, and electronics takes three quarters of the revenue.
+_CONVERSION = {"electronics.smartphone": 1.65, "electronics": 1.2, "appliances": 0.95, "computers": 0.7,
+               "furniture": 0.45, "auto": 0.6, "apparel": 0.5, "kids": 0.6, "construction": 0.6, "accessories": 0.5,
+               "sport": 0.5, "medicine": 0.6, "country_yard": 0.5, "stationery": 0.5, "": 0.55}
+# By top-level category: the share of its events on products without a brand.
 _UNBRANDED = {"electronics": 0.03, "appliances": 0.06, "computers": 0.08, "furniture": 0.45, "auto": 0.15,
               "apparel": 0.25, "kids": 0.3, "construction": 0.15, "accessories": 0.3, "sport": 0.3, "medicine": 0.2,
               "country_yard": 0.3, "stationery": 0.3, "": 0.30}
@@ -255,9 +259,9 @@ _UNBRANDED = {"electronics": 0.03, "appliances": 0.06, "computers": 0.08, "furni
 # leaf's events. Apple's price level and its share of smartphones make it the top brand by revenue (45 %),
 # Samsung leads by events.
 _HEAD_BRANDS: dict[str, tuple[float, dict[str, float]]] = {
-    "apple": (3.2, {"electronics.smartphone": 0.26, "electronics.tablet": 0.30, "computers.notebook": 0.07,
+    "apple": (3.2, {"electronics.smartphone": 0.29, "electronics.tablet": 0.30, "computers.notebook": 0.07,
         "electronics.audio.headphone": 0.12, "electronics.clocks": 0.10, "computers.desktop": 0.05}),
-    "samsung": (1.0, {"electronics.smartphone": 0.34, "electronics.video.tv": 0.30, "electronics.tablet": 0.25,
+    "samsung": (1.1, {"electronics.smartphone": 0.33, "electronics.video.tv": 0.30, "electronics.tablet": 0.25,
         "appliances.kitchen.washer": 0.15, "appliances.kitchen.refrigerators": 0.12,
         "appliances.environment.vacuum": 0.10, "electronics.audio.headphone": 0.06, "electronics.clocks": 0.08,
         "computers.components.hdd": 0.15, "computers.peripherals.monitor": 0.15,
@@ -468,7 +472,8 @@ def _leaves(rng: np.random.Generator) -> _Leaves:
         weight=np.concatenate([coded_weight, uncoded_weight]),
         price=np.concatenate([[float(p) for _, _, p in rows],
                               np.clip(rng.lognormal(math.log(45), 0.9, _UNCODED_CATEGORIES), 3, 900)]),
-        conversion=np.array([_CONVERSION[t] for t in top]),
+        conversion=np.array([_CONVERSION[max((k for k in _CONVERSION if c.startswith(k)), key=len)]
+                             for c in code]),
         unbranded=np.array([_UNBRANDED[t] for t in top]),
     )
 
