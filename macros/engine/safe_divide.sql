@@ -1,17 +1,10 @@
 {#- numerator / denominator as a double, null when the denominator is 0 or null. Athena divides integers
-    as integers (7 / 2 = 3) and DuckDB as doubles (3.5): casting first gives the same ratio everywhere. -#}
+    as integers (7 / 2 = 3) and DuckDB as doubles (3.5): casting the numerator to a double first gives the
+    same ratio on both, so one implementation serves every engine (`type_double` is the per-engine part). -#}
 {% macro safe_divide(numerator, denominator) -%}
     {{ return(adapter.dispatch('safe_divide', 'clickstream')(numerator, denominator)) }}
 {%- endmacro %}
 
 {% macro default__safe_divide(numerator, denominator) -%}
     cast({{ numerator }} as {{ clickstream.type_double() }}) / nullif({{ denominator }}, 0)
-{%- endmacro %}
-
-{% macro duckdb__safe_divide(numerator, denominator) -%}
-    cast({{ numerator }} as double) / nullif({{ denominator }}, 0)
-{%- endmacro %}
-
-{% macro athena__safe_divide(numerator, denominator) -%}
-    try(cast({{ numerator }} as double) / nullif({{ denominator }}, 0))
 {%- endmacro %}

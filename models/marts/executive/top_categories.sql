@@ -39,6 +39,16 @@ by_category as (
 
 ),
 
+with_total as (
+
+    select
+        *,
+        sum(revenue) over () as total_revenue
+
+    from by_category
+
+),
+
 final as (
 
     select
@@ -46,12 +56,10 @@ final as (
         purchases,
         revenue,
         buyers,
-        round(
-            {{ safe_divide('revenue', 'sum(revenue) over ()') }}, 4
-        ) as revenue_share,
+        round({{ safe_divide('revenue', 'total_revenue') }}, 4) as revenue_share,
         rank() over (order by revenue desc) as revenue_rank
 
-    from by_category
+    from with_total
 
 )
 
