@@ -89,23 +89,27 @@ def ltv_donut(segments: pd.DataFrame) -> go.Figure:
 
 
 def revenue_against_popularity(top: pd.DataFrame) -> go.Figure:
-    """Revenue (bars) and interactions (events, line) of the brands with the most revenue."""
-    figure = make_subplots(specs=[[{"secondary_y": True}]])
+    """Revenue (bars, bottom axis) and interactions (events, diamonds, top axis) of the brands with the most
+    revenue, one row per brand so that every name is readable."""
+    figure = go.Figure()
     figure.add_bar(
-        x=top["brand"], y=top["revenue"], name="Revenue", marker_color=REVENUE_COLOR,
-        customdata=[money(value) for value in top["revenue"]], hovertemplate="%{x}: %{customdata}<extra></extra>",
+        y=top["brand"], x=top["revenue"], orientation="h", name="Revenue (bottom axis)", marker_color=REVENUE_COLOR,
+        customdata=[money(value) for value in top["revenue"]], hovertemplate="%{y}: %{customdata}<extra></extra>",
     )
     figure.add_scatter(
-        x=top["brand"], y=top["events"], name="Interactions (events)", mode="lines+markers",
-        line={"color": COUNT_COLOR}, secondary_y=True,
+        y=top["brand"], x=top["events"], xaxis="x2", mode="markers", name="Interactions: events (top axis)",
+        marker={"color": COUNT_COLOR, "symbol": "diamond", "size": 10, "line": {"width": 1, "color": "white"}},
         customdata=[count(value) for value in top["events"]],
-        hovertemplate="%{x}: %{customdata} events<extra></extra>",
+        hovertemplate="%{y}: %{customdata} events<extra></extra>",
     )
-    figure.update_xaxes(type="category", tickangle=-45, title=None)
-    figure.update_yaxes(tickformat=MONEY_AXIS, title="Revenue", secondary_y=False)
-    figure.update_yaxes(tickformat=",d", title="Events", secondary_y=True, showgrid=False, tickmode="auto",
-                        rangemode="tozero")
-    return _layout(figure, 420)
+    figure.update_yaxes(autorange="reversed", type="category", title=None)
+    figure.update_layout(
+        xaxis={"tickformat": MONEY_AXIS, "title": None, "rangemode": "tozero"},
+        xaxis2={"overlaying": "x", "side": "top", "tickformat": "~s", "title": None, "showgrid": False,
+                "rangemode": "tozero", "tickmode": "auto", "nticks": 6},
+    )
+    return _layout(figure, 140 + 24 * len(top), margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                   legend={"orientation": "h", "yanchor": "top", "y": -0.06, "xanchor": "left", "x": 0})
 
 
 def _brand_scatter(brands: pd.DataFrame, y: str, y_title: str, y_format: str, named: set[str],

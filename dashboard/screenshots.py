@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import json
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -90,11 +93,12 @@ class _DevTools:
 
 
 def _screenshot(chromium: str, url: str, shot: Path, width: int, min_height: int, seconds: float) -> None:
-    with tempfile.TemporaryDirectory(prefix="chromium-") as profile:
+    with tempfile.TemporaryDirectory(prefix="chromium-", ignore_cleanup_errors=True) as profile:
+        # Its own process group, so that stopping it stops the renderer and helper processes it starts too.
         browser = subprocess.Popen(
             [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{min_height}",
              "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )
         try:
             active_port = Path(profile) / "DevToolsActivePort"
@@ -118,12 +122,19 @@ def _screenshot(chromium: str, url: str, shot: Path, width: int, min_height: int
                 png = page.call("Page.captureScreenshot", format="png")["data"]
                 shot.write_bytes(base64.b64decode(png))
         finally:
-            browser.terminate()
-            try:
-                browser.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                browser.kill()
-                browser.wait()
+            _stop(browser, group=True)
+
+
+def _stop(process: subprocess.Popen, group: bool = False) -> None:
+    signal_process = (lambda sig: os.killpg(process.pid, sig)) if group else process.send_signal
+    with contextlib.suppress(ProcessLookupError):
+        signal_process(signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            signal_process(signal.SIGKILL)
+        process.wait()
 
 
 def take(out: Path, chromium: str, width: int, min_height: int, seconds: float) -> list[Path]:
@@ -145,12 +156,7 @@ def take(out: Path, chromium: str, width: int, min_height: int, seconds: float) 
             print(f"{shot} ({page} page, {base}/{path})")
             shots.append(shot)
     finally:
-        app.terminate()
-        try:
-            app.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            app.kill()
-            app.wait()
+        _stop(app)
     return shots
 
 
