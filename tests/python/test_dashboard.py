@@ -210,6 +210,26 @@ def test_warehouse_without_marts_says_to_build_them(tmp_path, dashboard):
     assert "lacks a mart" in message.value and "make build" in message.value
 
 
+def test_warehouse_being_rebuilt_says_to_wait(built, tmp_path, dashboard):
+    """A `dbt build` holds DuckDB's write lock: the page says to reload later instead of failing."""
+    busy = tmp_path / "busy.duckdb"
+    busy.write_bytes(built["warehouse"].read_bytes())
+    writer = subprocess.Popen(
+        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(busy)!r}); print('ready', flush=True); "
+         "time.sleep(120)"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert writer.stdout.readline().strip() == "ready"
+        app = dashboard("executive", DUCKDB_PATH=str(busy))
+    finally:
+        writer.kill()
+        writer.wait()
+    assert not app.exception
+    [message] = app.error
+    assert "is being written" in message.value
+
+
 @pytest.mark.parametrize("page", ["executive", "funnel"])
 def test_empty_date_range_says_so(built, dashboard, page):
     app = dashboard(page, DUCKDB_PATH=str(built["warehouse"]))
@@ -231,10 +251,12 @@ def test_athena_unreachable_is_a_message(dashboard, monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.delenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", raising=False)
     # Nothing listens there: the connection is refused at once, and no traffic leaves the machine.
+    nowhere = f"http://127.0.0.1:{_closed_port()}"
     app = dashboard("executive", DBT_TARGET="prod", ATHENA_REGION="us-east-1",
                     ATHENA_S3_STAGING_DIR="s3://query-results/dashboard/",
-                    AWS_ENDPOINT_URL=f"http://127.0.0.1:{_closed_port()}")
+                    AWS_ENDPOINT_URL=nowhere, AWS_ENDPOINT_URL_ATHENA=nowhere)
     assert not app.exception
     [message] = app.error
     assert "Athena is unreachable" in message.value and "ATHENA_S3_STAGING_DIR" in message.value
