@@ -74,7 +74,7 @@ _MEAN_SESSION_EVENTS = 4.75  # used only to size the population and the first ba
 _REVIEW_SHARE = 0.3   # a view goes back to the product viewed just before
 _WANDER_SHARE = 0.15  # a view leaves the session's category for any product of the shop
 _PURCHASE_RATE = 0.061  # sessions that buy, before the user's, the category's and the day's factors
-_ABANDON_RATE = 0.07  # sessions that put products in the cart and leave
+_ABANDON_RATE = 0.09  # sessions that put products in the cart and leave
 _EXTRA_ITEMS = 0.25  # products per order or abandoned cart: 1 + Poisson(this)
 _CART_BEFORE_PURCHASE = 0.45  # the rest buy without a cart event in the session: 55 % of purchases
 _REMOVE_SHARE = 0.5  # with remove_from_cart: share of abandoned cart events taken out again
@@ -259,7 +259,7 @@ _UNBRANDED = {"electronics": 0.03, "appliances": 0.06, "computers": 0.08, "furni
 # leaf's events. Apple's price level and its share of smartphones make it the top brand by revenue (45 %),
 # Samsung leads by events.
 _HEAD_BRANDS: dict[str, tuple[float, dict[str, float]]] = {
-    "apple": (3.2, {"electronics.smartphone": 0.29, "electronics.tablet": 0.30, "computers.notebook": 0.07,
+    "apple": (3.4, {"electronics.smartphone": 0.29, "electronics.tablet": 0.30, "computers.notebook": 0.07,
         "electronics.audio.headphone": 0.12, "electronics.clocks": 0.10, "computers.desktop": 0.05}),
     "samsung": (1.1, {"electronics.smartphone": 0.33, "electronics.video.tv": 0.30, "electronics.tablet": 0.25,
         "appliances.kitchen.washer": 0.15, "appliances.kitchen.refrigerators": 0.12,
@@ -471,7 +471,7 @@ def _leaves(rng: np.random.Generator) -> _Leaves:
         code=code,
         weight=np.concatenate([coded_weight, uncoded_weight]),
         price=np.concatenate([[float(p) for _, _, p in rows],
-                              np.clip(rng.lognormal(math.log(45), 0.9, _UNCODED_CATEGORIES), 3, 900)]),
+                              np.clip(rng.lognormal(math.log(50), 0.9, _UNCODED_CATEGORIES), 3, 900)]),
         conversion=np.array([_CONVERSION[max((k for k in _CONVERSION if c.startswith(k)), key=len)]
                              for c in code]),
         unbranded=np.array([_UNBRANDED[t] for t in top]),
