@@ -62,16 +62,29 @@ def weekday_revenue(rows: pd.DataFrame) -> go.Figure:
     return _layout(figure, 380, barmode="group", legend_title_text="Month")
 
 
-def ranked_bars(rows: pd.DataFrame, label: str, value: str, text: list[str], color: str = REVENUE_COLOR,
-                value_format: str = MONEY_AXIS) -> go.Figure:
+def _ranked_bars(labels: pd.Series, values: pd.Series, text: list[str], color: str, value_format: str) -> go.Figure:
     """Horizontal bars, the biggest on top, each labelled with `text`."""
     figure = go.Figure(go.Bar(
-        x=rows[value], y=rows[label], orientation="h", text=text, textposition="auto",
+        x=values, y=labels, orientation="h", text=text, textposition="auto",
         marker_color=color, hovertemplate="%{y}: %{text}<extra></extra>",
     ))
     figure.update_yaxes(autorange="reversed", type="category", title=None)
     figure.update_xaxes(tickformat=value_format, title=None)
-    return _layout(figure, max(260, 70 + 28 * len(rows)))
+    return _layout(figure, max(260, 70 + 28 * len(values)))
+
+
+def top_by_revenue(rows: pd.DataFrame) -> go.Figure:
+    """The first column's names ranked by `revenue`, labelled in dollars (and with `revenue_share` if given)."""
+    text = [money(revenue) for revenue in rows["revenue"]]
+    if "revenue_share" in rows:
+        text = [f"{label} ({percent(share)})" for label, share in zip(text, rows["revenue_share"], strict=True)]
+    return _ranked_bars(rows.iloc[:, 0], rows["revenue"], text, REVENUE_COLOR, MONEY_AXIS)
+
+
+def top_by_events(rows: pd.DataFrame) -> go.Figure:
+    """Brands ranked by their events (interactions)."""
+    return _ranked_bars(rows["brand"], rows["events"], [count(events) for events in rows["events"]], COUNT_COLOR,
+                        "~s")
 
 
 def ltv_donut(segments: pd.DataFrame) -> go.Figure:

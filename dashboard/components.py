@@ -4,7 +4,7 @@ their definitions. The pages only arrange them."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -118,13 +118,15 @@ def kpi_row(cards: Sequence[tuple[str, str, str]]) -> None:
             st.caption(definition)
 
 
-def chart(title: str, figure: go.Figure | None, *definitions: str, note: str | None = None) -> None:
-    """A chart under its title, with the definitions of what it shows (and how the filters apply) under it."""
+def chart(title: str, rows: pd.DataFrame, draw: Callable[[pd.DataFrame], go.Figure], *definitions: str,
+          note: str | None = None) -> None:
+    """The chart `draw` makes of `rows` under its title, with the definitions of what it shows (and how the
+    filters apply) under it."""
     st.markdown(f"#### {title}")
-    if figure is None:
+    if rows.empty:
         st.info("Nothing to show for these filters.", icon=":material/filter_alt_off:")
     else:
-        st.plotly_chart(figure, config={"displayModeBar": False})
+        st.plotly_chart(draw(rows), config={"displayModeBar": False})
     if note:
         st.caption(f"_{note}_")
     for text in definitions:

@@ -312,9 +312,14 @@ def brands(warehouse: Warehouse) -> pd.DataFrame:
     )
 
 
+def top_brands(brand_rows: pd.DataFrame, rank: str, top: int) -> pd.DataFrame:
+    """The `top` brands by one of brand_engagement's ranks (revenue_rank, popularity_rank), ties by name."""
+    return brand_rows.sort_values([rank, "brand"]).head(top).reset_index(drop=True)
+
+
 def top_brands_share(brand_rows: pd.DataFrame, top: int) -> float:
     """Market share of the `top` brands with the most revenue, together."""
-    return float(brand_rows.sort_values(["revenue_rank", "brand"]).head(top)["market_share"].sum())
+    return float(top_brands(brand_rows, "revenue_rank", top)["market_share"].sum())
 
 
 _FUNNEL_COUNTS = ["sessions", "sessions_with_view", "sessions_with_cart", "sessions_with_purchase"]

@@ -17,11 +17,6 @@ top = st.sidebar.slider("Top N brands", min_value=5, max_value=20, value=15, key
                         help="How many brands the market share and the rankings take.")
 st.sidebar.caption("brand_engagement covers all the data: the date and category filters do not apply here.")
 
-by_revenue = brands.sort_values(["revenue_rank", "brand"]).head(top)
-by_interactions = brands.sort_values(["popularity_rank", "brand"]).head(top)
-# Names on the scatter plots: more than a handful overlap.
-named = set(by_revenue["brand"].head(5))
-
 components.kpi_row([
     ("Total revenue (purchases only)", money(kpis["lifetime_revenue"]), docs.column("kpi_summary", "lifetime_revenue")),
     ("Active shoppers", count(kpis["active_shoppers"]), docs.column("kpi_summary", "active_shoppers")),
@@ -30,39 +25,39 @@ components.kpi_row([
 ])
 
 in_matrix = brands[brands["performance_quadrant"] != marts.OUT_OF_MATRIX]
-minimum = docs.project_vars.get("brand_quadrant_min_sessions")
-matrix_brands = (f"the {count(len(in_matrix))} brands with at least {minimum} sessions "
-                 "(brand_quadrant_min_sessions in dbt_project.yml)")
+in_matrix_note = (f"Each of the {count(len(in_matrix))} brands with at least "
+                  f"{docs.project_vars.get('brand_quadrant_min_sessions')} sessions (brand_quadrant_min_sessions in "
+                  "dbt_project.yml); the top 5 by revenue are named")
+# Names on the scatter plots: more than a handful overlap.
+named = set(marts.top_brands(brands, "revenue_rank", 5)["brand"])
 
 left, right = st.columns(2, gap="large")
 with left:
     components.chart(
-        f"Revenue against popularity, top {top} brands by revenue",
-        charts.revenue_against_popularity(by_revenue) if len(by_revenue) else None,
+        f"Revenue against popularity, top {top} brands by revenue", marts.top_brands(brands, "revenue_rank", top),
+        charts.revenue_against_popularity,
         docs.column("brand_engagement", "events"), docs.column("brand_engagement", "popularity_rank"),
     )
 with right:
     components.chart(
-        "Brand exploration depth: sessions against stickiness",
-        charts.exploration_depth(in_matrix, named) if len(in_matrix) else None,
+        "Brand exploration depth: sessions against stickiness", in_matrix,
+        lambda rows: charts.exploration_depth(rows, named),
         docs.column("brand_engagement", "stickiness"),
-        note=f"Each of {matrix_brands}; the top 5 by revenue are named.",
+        note=f"{in_matrix_note}.",
     )
 
 matrix_column, interactions_column = st.columns([2, 1], gap="large")
 with matrix_column:
     sessions_split, conversion_split = marts.matrix_splits(brands)
     components.chart(
-        "Performance matrix",
-        charts.performance_matrix(in_matrix, named, sessions_split, conversion_split) if len(in_matrix) else None,
+        "Performance matrix", in_matrix,
+        lambda rows: charts.performance_matrix(rows, named, sessions_split, conversion_split),
         docs.column("brand_engagement", "performance_quadrant"),
         docs.column("brand_engagement", "conversion_rate"),
-        note=f"Each of {matrix_brands}; dashed lines at the averages; the top 5 by revenue are named.",
+        note=f"{in_matrix_note}; the dashed lines are the averages that split the quadrants.",
     )
 with interactions_column:
     components.chart(
-        f"Top {top} brands by interactions",
-        charts.ranked_bars(by_interactions, "brand", "events", [count(v) for v in by_interactions["events"]],
-                           color=charts.COUNT_COLOR, value_format="~s") if len(by_interactions) else None,
+        f"Top {top} brands by interactions", marts.top_brands(brands, "popularity_rank", top), charts.top_by_events,
         docs.column("brand_engagement", "popularity_rank"),
     )

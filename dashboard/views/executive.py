@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import charts, components, marts
-from dashboard.formatting import count, money, percent
+from dashboard.formatting import count, money
 
 source = components.warehouse()
 docs = components.definitions()
@@ -21,47 +21,37 @@ st.caption("_The KPIs are lifetime figures over all the data (kpi_summary): the 
 
 left, right = st.columns(2, gap="large")
 with left:
-    months = marts.monthly_revenue(source, selected)
     components.chart(
-        "Month-over-month revenue", charts.monthly_revenue(months) if len(months) else None,
+        "Month-over-month revenue", marts.monthly_revenue(source, selected), charts.monthly_revenue,
         docs.column("fact_monthly_summary", "revenue_change_rate"),
         note=components.scope(selected),
     )
 with right:
-    weekdays = marts.weekday_revenue(source, selected)
     components.chart(
-        "Revenue by ISO weekday, month by month", charts.weekday_revenue(weekdays) if len(weekdays) else None,
+        "Revenue by ISO weekday, month by month", marts.weekday_revenue(source, selected), charts.weekday_revenue,
         docs.model("revenue_by_month_weekday"),
         note=components.scope(selected),
     )
 
 brands_column, categories_column, ltv_column = st.columns(3, gap="large")
 with brands_column:
-    brands = marts.top_brands_by_revenue(source, selected)
     components.chart(
-        "Top 5 brands by revenue",
-        charts.ranked_bars(brands, "brand", "revenue", [money(v) for v in brands["revenue"]]) if len(brands) else None,
+        "Top 5 brands by revenue", marts.top_brands_by_revenue(source, selected), charts.top_by_revenue,
         docs.column("brand_engagement", "revenue_rank"),
         note=components.scope(selected),
     )
 with categories_column:
-    categories = marts.top_categories(source, selected)
     if selected.category:
         title, definition = f"Top 5 {selected.category} sub-categories", docs.column("dim_category", "category_sub")
     else:
         title, definition = "Top 5 categories by revenue", docs.model("top_categories")
-    labels = [f"{money(r)} ({percent(s)})" for r, s in zip(categories["revenue"], categories["revenue_share"],
-                                                           strict=True)]
     components.chart(
-        title,
-        charts.ranked_bars(categories, "category", "revenue", labels) if len(categories) else None,
-        definition,
+        title, marts.top_categories(source, selected), charts.top_by_revenue, definition,
         note=components.scope(selected),
     )
 with ltv_column:
-    segments = marts.ltv_segments(source)
     components.chart(
-        "Customers by LTV segment", charts.ltv_donut(segments) if len(segments) else None,
+        "Customers by LTV segment", marts.ltv_segments(source), charts.ltv_donut,
         docs.model("user_ltv"),
         note="Lifetime value over all the data (user_ltv): the filters do not apply.",
     )

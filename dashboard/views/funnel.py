@@ -27,15 +27,13 @@ st.caption(f"_Sessions that started in {components.months(selected)}._")
 left, right = st.columns(2, gap="large")
 with left:
     components.chart(
-        "Sessions with a view, a cart event, a purchase, by month",
-        charts.session_funnel(funnel.months) if len(funnel.months) else None,
+        "Sessions with a view, a cart event, a purchase, by month", funnel.months, charts.session_funnel,
         docs.model("session_funnel"),
         note="Each bar: the sessions and their share of the month's sessions, on a log scale.",
     )
 with right:
     components.chart(
-        "Funnel rates by month",
-        charts.funnel_rates(funnel.months) if len(funnel.months) else None,
+        "Funnel rates by month", funnel.months, charts.funnel_rates,
         *(components.labelled(name, docs.column("session_funnel", column))
           for column, name in charts.FUNNEL_RATES.items()),
     )
