@@ -18,8 +18,6 @@ import pytest
 from conftest import PROJECT
 from streamlit.testing.v1 import AppTest
 
-from ingest.land import land
-
 APP = PROJECT / "dashboard" / "app.py"
 PAGES = {"executive": None, "brands": "views/brands.py", "funnel": "views/funnel.py"}
 
@@ -29,7 +27,11 @@ def built(sample_files, tmp_path_factory) -> dict[str, Path]:
     """The real sample landed and `dbt build` run on it: the warehouse file and dbt's target folder."""
     root = tmp_path_factory.mktemp("dashboard")
     lake, warehouse, target = root / "lake", root / "warehouse.duckdb", root / "target"
-    assert land([str(f) for f in sample_files], str(lake)).ok
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(str(PROJECT))
+        from ingest.land import land
+
+        assert land([str(f) for f in sample_files], str(lake)).ok
     env = {
         **os.environ, "DBT_TARGET": "dev", "LAKE_URI": str(lake), "DUCKDB_PATH": str(warehouse),
         "DBT_PROFILES_DIR": str(PROJECT), "DBT_TARGET_PATH": str(target), "DBT_LOG_PATH": str(root / "logs"),
