@@ -378,13 +378,15 @@ class Catalogue:
 
     def price_cents(self, product: np.ndarray, second: np.ndarray) -> np.ndarray:
         """The price at that second: the base price, moved by up to ±4 % in each of the product's periods."""
-        days = self.drift_days[product]
-        drifts = days > 0
-        period = np.floor(second / (DAY * np.where(drifts, days, 1.0)) + self.drift_phase[product])
-        move = 2 * _unit(_mix64(product.astype(np.uint64) * np.uint64(1_000_003) + period.astype(np.uint64)
+        cents = self.base_cents[product]
+        drifts = np.flatnonzero(self.drift_days[product] > 0)
+        moving = product[drifts]
+        period = np.floor(second[drifts] / (DAY * self.drift_days[moving]) + self.drift_phase[moving])
+        move = 2 * _unit(_mix64(moving.astype(np.uint64) * np.uint64(1_000_003) + period.astype(np.uint64)
                                + self.salt)) - 1
-        factor = np.where(drifts, 1 + _DRIFT_AMPLITUDE * move, 1.0)
-        return np.minimum(np.rint(self.base_cents[product] * factor), _MAX_PRICE_CENTS).astype(np.int64)
+        moved = np.rint(cents[drifts] * (1 + _DRIFT_AMPLITUDE * move)).astype(np.int64)
+        cents[drifts] = np.minimum(moved, _MAX_PRICE_CENTS)
+        return cents
 
     def variant(self, product: np.ndarray, second: np.ndarray) -> np.ndarray:
         return np.where(second >= self.brand_change_at[product], self.second_variant[product], product)
@@ -976,7 +978,8 @@ class RowFormat:
         for table, index in parts:
             rows[:, column:column + table.shape[1]] = table[index]
             column += table.shape[1]
-        rows[:, column:column + 9] = _digits(events.user_id, 9)
+        for group, power in enumerate((1_000_000, 1_000, 1)):  # three digits at a time, from a table
+            rows[:, column + 3 * group:column + 3 * group + 3] = _THREE_DIGITS[events.user_id // power % 1_000]
         rows[:, column + 9] = ord(",")
         column += 10
         _session_ids(events.session, self._salt, rows[:, column:column + 37])
@@ -1019,22 +1022,23 @@ def _price_table(max_cents: int) -> np.ndarray:
     return table
 
 
-# Two hex digits per byte value, as one 16-bit unit: a byte becomes its text in one lookup.
-_HEX = _table([f"{i:02x}" for i in range(256)]).view(np.uint16).ravel()
+_THREE_DIGITS = _digits(np.arange(1_000), 3)
+# Four hex digits per 16-bit value, as one 32-bit unit: 16 bits become their text in one lookup.
+_HEX = _table([f"{i:04x}" for i in range(65_536)]).view(np.uint32).ravel()
 
 
 def _session_ids(keys: np.ndarray, salt: np.uint64, out: np.ndarray) -> None:
     """UUID version 4 texts (and the line's end) from session keys: 128 hashed bits each."""
     high = _mix64(keys ^ salt)
-    raw = np.stack([high, _mix64(high)], axis=1).view(np.uint8)
-    hexed = _HEX[raw].view(np.uint8)
+    raw = np.stack([high, _mix64(high)], axis=1)
+    hexed = _HEX[raw.view(">u2")].view(np.uint8)
     for start, (first, last) in zip((0, 9, 14, 19, 24), ((0, 8), (8, 12), (12, 16), (16, 20), (20, 32)),
                                     strict=True):
         out[:, start:start + last - first] = hexed[:, first:last]
     for dash in (8, 13, 18, 23):
         out[:, dash] = ord("-")
     out[:, 14] = ord("4")
-    out[:, 19] = np.frombuffer(b"89ab", np.uint8)[raw[:, 8] & 3]
+    out[:, 19] = np.frombuffer(b"89ab", np.uint8)[raw[:, 1] & np.uint64(3)]
     out[:, 36] = ord("\n")
 
 
