@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from dashboard.warehouse import Warehouse, WarehouseError
@@ -305,7 +304,9 @@ def brands(warehouse: Warehouse) -> pd.DataFrame:
             conversion_rate,
             revenue_rank,
             popularity_rank,
-            performance_quadrant
+            performance_quadrant,
+            matrix_split_sessions,
+            matrix_split_conversion_rate
         from brand_engagement
         order by revenue_rank, brand
         """
@@ -376,9 +377,8 @@ OUT_OF_MATRIX = "Too Few Sessions"
 
 
 def matrix_splits(brand_rows: pd.DataFrame) -> tuple[float, float]:
-    """Where brand_engagement splits its performance matrix, which the mart does not publish: the sessions whose
-    log is the average log over the brands in the matrix, and their average conversion rate."""
-    in_matrix = brand_rows[brand_rows["performance_quadrant"] != OUT_OF_MATRIX]
-    if in_matrix.empty:
+    """Where brand_engagement splits its performance matrix (the same on every row): sessions, conversion rate."""
+    if brand_rows.empty:
         return math.nan, math.nan
-    return (float(np.exp(np.log(in_matrix["sessions"]).mean())), float(in_matrix["conversion_rate"].mean()))
+    first = brand_rows.iloc[0]
+    return float(first["matrix_split_sessions"]), float(first["matrix_split_conversion_rate"])

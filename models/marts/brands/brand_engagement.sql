@@ -95,7 +95,10 @@ final as (
             when brands.conversion_rate >= thresholds.average_conversion_rate then 'Niche Gems'
             when brands.log_sessions >= thresholds.average_log_sessions then 'Window Shoppers'
             else 'Underperformers'
-        end as performance_quadrant
+        end as performance_quadrant,
+        -- Where the matrix is split, published so that a chart draws the lines without redoing the logic.
+        round(exp(thresholds.average_log_sessions), 2) as matrix_split_sessions,
+        round(thresholds.average_conversion_rate, 4) as matrix_split_conversion_rate
 
     from brands
     cross join thresholds
