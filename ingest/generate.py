@@ -740,6 +740,14 @@ class Events:
     def __len__(self) -> int:
         return len(self.second)
 
+    def repeat_previous(self, rows: np.ndarray) -> None:
+        """Each of `rows` (ascending, never 0) becomes a copy of the row before it, in place."""
+        # A run of repeated rows copies the row before the run.
+        run_starts = np.diff(rows, prepend=-2) != 1
+        source = rows[run_starts][np.cumsum(run_starts) - 1] - 1
+        for column in self._columns():
+            column[rows] = column[source]
+
     def take(self, rows: np.ndarray | slice) -> Events:
         return Events(*(column[rows] for column in self._columns()))
 
@@ -904,7 +912,9 @@ def events_in_time_order(shop: Shop) -> Iterator[Events]:
                                              for i in np.flatnonzero(slices.tail))])
     for index in range(len(slices)):
         fresh = simulate_slice(shop, index)
-        pool = Events.concat([carried, fresh.take(np.flatnonzero(fresh.second < end))])
+        if slices.tail[index]:  # what falls after the end came back at the start
+            fresh = fresh.take(np.flatnonzero(fresh.second < end))
+        pool = Events.concat([carried, fresh])
         pool = pool.take(np.argsort(pool.second, kind="stable"))
         ready = int(np.searchsorted(pool.second, slices.end[index]))
         carried = pool.take(slice(ready, None))
@@ -936,10 +946,13 @@ def finished_rows(shop: Shop, events: int) -> Iterator[tuple[Events, np.ndarray]
         duplicate = rng.random(len(block)) < _DUPLICATE_SHARE
         if len(block):
             duplicate[0] = False
-        block = block.take(np.maximum.accumulate(np.where(duplicate, 0, np.arange(len(block)))))
+        block.repeat_previous(np.flatnonzero(duplicate))
         here = sessionless[(sessionless >= offset) & (sessionless < offset + len(block))] - offset
         yield block, here
         offset += len(block)
+
+
+_ROWS_AT_A_TIME = 25_000
 
 
 class RowFormat:
@@ -963,7 +976,15 @@ class RowFormat:
         self._prices = _price_table(_MAX_PRICE_CENTS)
         self._buffer = np.zeros((0, 0), np.uint8)
 
+    def write(self, stream: BinaryIO, events: Events, sessionless: np.ndarray) -> None:
+        """Write the rows a few thousand at a time: the padded matrix then stays in the processor's cache."""
+        for first in range(0, len(events), _ROWS_AT_A_TIME):
+            last = first + _ROWS_AT_A_TIME
+            here = sessionless[(sessionless >= first) & (sessionless < last)] - first
+            stream.write(self.format(events.take(slice(first, last)), here))
+
     def format(self, events: Events, sessionless: np.ndarray) -> np.ndarray:
+        """The rows' bytes, line breaks included."""
         n = len(events)
         parts = [
             (self._dates, events.second // DAY),
@@ -1065,11 +1086,11 @@ def generate(events: int, start: str, days: int | None, seed: int, out: str, rem
         with _open(partial) as stream, ThreadPoolExecutor(max_workers=1) as writer:
             stream.write(f"{HEADER}\n".encode())
             # Formatting and compressing the previous block overlap with simulating the next one.
-            pending: Future[int] | None = None
+            pending: Future[None] | None = None
             for block, sessionless in finished_rows(shop, events):
                 if pending:
                     pending.result()
-                pending = writer.submit(lambda b=block, s=sessionless: stream.write(rows.format(b, s)))
+                pending = writer.submit(rows.write, stream, block, sessionless)
             if pending:
                 pending.result()
         os.replace(partial, target)
