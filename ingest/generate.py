@@ -5,7 +5,7 @@ heavy-tailed popularity and a price level, products whose price drifts), a popul
 is very unequal, sessions that users open through the day, and the events of each session (views, sometimes a
 cart, sometimes a purchase). docs/data.md explains each choice and compares the result with the real profile.
 
-Everything is vectorised with NumPy and produced one hour of the window at a time, in time order, so memory
+Everything is vectorised with NumPy and produced a slice of the window at a time, in time order, so memory
 stays bounded whatever the size; formatting and writing overlap with the simulation in a second thread.
 """
 
@@ -53,10 +53,10 @@ _WEEKDAY_TRAFFIC = np.array([1.04, 1.02, 1.00, 0.98, 0.93, 0.95, 1.08])
 SALE_DAYS = {dt.date(2019, 11, 16): (1.5, 1.9), dt.date(2019, 11, 17): (2.4, 3.2)}
 
 # --- Calibration: users -----------------------------------------------------------------------------------------
-# Each user opens sessions at a personal rate, log-normal with this spread: at 31 days 74 % of active users are
-# seen once or twice, a few open hundreds of sessions, and the active users open 3.1 sessions each, as in
-# October; at 61 days, 4.3 each. The population grows with the density of the run (events per day), and how
-# many of its users are active grows with the length of the window.
+# Each user opens sessions at a personal rate, log-normal with this spread: over 31 days the active users open
+# 3.06 sessions each, as in October, 73 % of them once or twice, the busiest a couple of hundred; over 61 days,
+# 4.2 each. The population grows with the density of the run (events per day), and how many of its users are
+# active grows with the length of the window.
 _ACTIVITY_SIGMA = 2.0
 _SESSIONS_PER_USER_DAY = 0.02135
 _MAX_USERS = 150_000_000  # keeps user ids at 9 digits in a very dense, short run

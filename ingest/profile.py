@@ -7,6 +7,7 @@ only November or the two months together are known, the text says so.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,8 +114,10 @@ _PRODUCTS = """
 
 def measure(data: str) -> Figures:
     """Every figure of the profile, by name, for a lake folder or a REES46 CSV file."""
-    with duckdb.connect() as con:
+    # Past the memory limit DuckDB spills to a folder of its own, removed afterwards.
+    with duckdb.connect() as con, tempfile.TemporaryDirectory(prefix="ingest-profile-") as spill:
         con.execute(f"set memory_limit = '{settings.memory_limit()}'")
+        con.execute(f"set temp_directory = {_quoted(spill)}")
         _load(con, data)
         figures: Figures = {}
         for sql in (_OVERVIEW, _DUPLICATES):
