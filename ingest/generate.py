@@ -692,7 +692,7 @@ class Slices:
 def plan_slices(calendar: Calendar) -> Slices:
     """Slices in two runs, before and after the tail: the tail is all the wrap-around must simulate twice."""
     events = calendar.planned[-1]
-    tail_start = calendar.planned[-1 - _MAX_SESSION_SPAN // 3_600] if len(calendar.planned) > 12 else 0.0
+    tail_start = calendar.planned[-1 - _MAX_SESSION_SPAN // 3_600]  # a window has 24 hours or more
     bounds = np.unique(np.rint(np.concatenate([
         np.linspace(0, tail_start, 2 + int(tail_start // _SLICE_EVENTS)),
         np.linspace(tail_start, events, 2 + int((events - tail_start) // _SLICE_EVENTS)),
@@ -1072,8 +1072,8 @@ def generate(events: int, start: str, days: int | None, seed: int, out: str, rem
     by default default_days(events). The file appears only when complete.
     """
     first_day = _first_day(start)
-    days = default_days(events) if days is None else days
     target = _check(events, days, seed, out)
+    days = default_days(events) if days is None else days
     started = time.monotonic()
     window = days * DAY
     calendar = plan_calendar(events, first_day, days)
@@ -1109,10 +1109,10 @@ def _first_day(start: str) -> dt.date:
         raise IngestError(f"--start {start!r} is not a day like 2019-10-01") from error
 
 
-def _check(events: int, days: int, seed: int, out: str) -> Path:
+def _check(events: int, days: int | None, seed: int, out: str) -> Path:
     if events < 1:
         raise IngestError(f"--events must be at least 1, not {events}")
-    if days < 1:
+    if days is not None and days < 1:
         raise IngestError(f"--days must be at least 1, not {days}")
     if not 0 <= seed < 2**63:
         raise IngestError(f"--seed must be a non-negative integer below 2**63, not {seed}")

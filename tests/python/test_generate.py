@@ -169,6 +169,7 @@ def test_generated_files_land_with_nothing_quarantined(tmp_path, sample):
 
 @pytest.mark.parametrize(("arguments", "message"), [
     (["--events", "0", "--out", "x.csv"], "--events must be at least 1"),
+    (["--events", "-5", "--out", "x.csv"], "--events must be at least 1"),
     (["--events", "10", "--days", "0", "--out", "x.csv"], "--days must be at least 1"),
     (["--events", "10", "--start", "2019-13-01", "--out", "x.csv"], "is not a day like 2019-10-01"),
     (["--events", "10", "--seed", "-1", "--out", "x.csv"], "--seed must be a non-negative integer"),
