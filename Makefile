@@ -32,21 +32,29 @@ lock: ## re-resolve requirements.lock from pyproject.toml (needs PyPI)
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --no-header -o requirements.lock
 
 # `make demo` runs on generated data unless RAW names the user's own files (a file, several, a folder or a glob).
+# The generated data spans October and November 2019 (the sale days included), like the two real months.
 DEMO_EVENTS ?= 300000
-DEMO_CSV    := data/raw/demo-$(DEMO_EVENTS).csv.gz
+DEMO_DAYS   ?= 61
+DEMO_CSV    := data/raw/demo-$(DEMO_EVENTS)-$(DEMO_DAYS)d.csv.gz
 
 .PHONY: demo
 demo: install ## the whole pipeline: generate (or RAW=your files), land, dbt build, print the KPIs
 ifeq ($(strip $(RAW)),)
-	@test -f $(DEMO_CSV) || { mkdir -p data/raw && $(BIN)/ingest generate --events $(DEMO_EVENTS) --seed 46 --out $(DEMO_CSV); }
+	@echo "==> generating $(DEMO_EVENTS) events over $(DEMO_DAYS) days from 2019-10-01 into $(DEMO_CSV)"
+	@test -f $(DEMO_CSV) || { mkdir -p data/raw && \
+		$(BIN)/ingest generate --events $(DEMO_EVENTS) --days $(DEMO_DAYS) --seed 46 --out $(DEMO_CSV); }
+	@echo "==> landing into the lake at $(LAKE_URI) (a file landed before is skipped)"
 	$(BIN)/ingest land $(DEMO_CSV)
 else
+	@echo "==> landing $(RAW) into the lake at $(LAKE_URI) (a file landed before is skipped)"
 	$(BIN)/ingest land $(RAW)
 endif
+	@echo "==> dbt build on the dev target: $(DUCKDB_PATH)"
 	$(MAKE) --no-print-directory build demo-report
 	@echo
 	@echo "Done. The lake is in $(LAKE_URI), the warehouse in $(DUCKDB_PATH)."
-	@echo "Next: make docs (lineage and metric definitions), make dashboard (the two dashboards), make help."
+	@echo "Next: make dashboard (the executive, brand and funnel dashboards), make docs (lineage and metric"
+	@echo "definitions), make help (every other task)."
 
 .PHONY: clean
 clean: ## remove data/, target/ and logs/ (keeps .venv)
