@@ -13,7 +13,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from measure import Measurement, measure
+from measure import Measurement, generated_csv, measure
 
 # The bare COPY: DuckDB's CSV sniffer, no validation, no quarantine, no lineage, no manifest, no publishing.
 BARE_COPY = """
@@ -38,12 +38,8 @@ def main() -> int:
     args = parser.parse_args()
 
     work = Path(args.work)
-    work.mkdir(parents=True, exist_ok=True)
-    csv = work / f"events-{args.events}.csv"
-    if not csv.exists():
-        generated = measure("generate (ingest generate)",
-                            [sys.executable, "-m", "ingest", "generate", "--events", str(args.events),
-                             "--seed", "1", "--out", str(csv)], args.events)
+    csv, generated = generated_csv(work, args.events)
+    if generated:
         print(generated.line())
     print(f"input: {csv} ({csv.stat().st_size / 2**20:,.0f} MiB, {args.events:,} rows)")
 

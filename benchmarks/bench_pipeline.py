@@ -14,7 +14,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from measure import measure
+from measure import generated_csv, measure
 
 
 def main() -> int:
@@ -24,18 +24,14 @@ def main() -> int:
     args = parser.parse_args()
 
     work = Path(args.work)
-    work.mkdir(parents=True, exist_ok=True)
-    csv = work / f"generated-{args.events}.csv"
+    csv, generated = generated_csv(work, args.events)
     lake, warehouse = work / "pipeline-lake", work / "pipeline.duckdb"
     shutil.rmtree(lake, ignore_errors=True)
     warehouse.unlink(missing_ok=True)
     env = {"LAKE_URI": str(lake), "DUCKDB_PATH": str(warehouse), "DBT_TARGET": "dev"}
     bin_dir = Path(sys.executable).parent
 
-    steps = []
-    if not csv.exists():
-        steps.append(measure("generate", [sys.executable, "-m", "ingest", "generate", "--events", str(args.events),
-                                          "--seed", "7", "--out", str(csv)], args.events))
+    steps = [generated] if generated else []
     steps.append(measure("land", [sys.executable, "-m", "ingest", "land", str(csv), "--lake", str(lake)],
                          args.events, env))
     steps.append(measure("dbt build (models, tests, seeds)", [str(bin_dir / "dbt"), "build", "--quiet"],

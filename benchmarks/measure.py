@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass
@@ -35,3 +36,13 @@ def measure(step: str, command: list[str], rows: int, env: dict | None = None) -
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{step} failed (exit {os.waitstatus_to_exitcode(status)}): {' '.join(command)}")
     return Measurement(step, seconds, usage.ru_maxrss / 1024, rows)
+
+
+def generated_csv(work: Path, events: int) -> tuple[Path, Measurement | None]:
+    """The benchmarks' input: `events` generated rows in the real format, made once and reused."""
+    csv = work / f"generated-{events}.csv"
+    if csv.exists():
+        return csv, None
+    work.mkdir(parents=True, exist_ok=True)
+    return csv, measure("generate (ingest generate)", [sys.executable, "-m", "ingest", "generate", "--events",
+                                                      str(events), "--seed", "7", "--out", str(csv)], events)
