@@ -1,10 +1,11 @@
-"""Command line: a thin shell over ingest.land, ingest.generate and ingest.profile."""
+"""Command line: a thin shell over ingest.land, ingest.generate, ingest.profile and ingest.glue."""
 
 import argparse
 import logging
 import sys
+from datetime import date
 
-from ingest import settings
+from ingest import glue, settings
 from ingest.errors import IngestError
 
 
@@ -28,6 +29,13 @@ def _profile(args: argparse.Namespace) -> int:
     from ingest.profile import profile
 
     print(profile(args.data))
+    return 0
+
+
+def _register_athena(args: argparse.Namespace) -> int:
+    registration = glue.register(settings.lake_uri(args.lake), args.database or glue.raw_database(), args.table,
+                                 args.first_date)
+    print(registration.summary())
     return 0
 
 
@@ -56,6 +64,20 @@ def build_parser() -> argparse.ArgumentParser:
     profile = commands.add_parser("profile", help="profile a lake or CSV beside the real October 2019 figures")
     profile.add_argument("data", help="a lake folder or a REES46 CSV file")
     profile.set_defaults(run=_profile)
+
+    register = commands.add_parser(
+        "register-athena",
+        help="register an S3 lake's events in the Glue catalog for Athena (partition projection; idempotent)",
+    )
+    register.add_argument("--lake", help="s3://bucket/prefix, as landed (default: $LAKE_URI)")
+    register.add_argument("--database", help=f"Glue database, created if missing (default: $ATHENA_RAW_DATABASE, "
+                                             f"else {glue.DEFAULT_RAW_DATABASE})")
+    register.add_argument("--table", default=glue.DEFAULT_TABLE,
+                          help=f"table name (default {glue.DEFAULT_TABLE}, the one dbt reads)")
+    register.add_argument("--first-date", type=date.fromisoformat,
+                          help="first day of the projected partitions, YYYY-MM-DD (default: the earliest landed "
+                               "event_date)")
+    register.set_defaults(run=_register_athena)
     return parser
 
 
