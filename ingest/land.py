@@ -23,7 +23,7 @@ from tqdm import tqdm
 from ingest import settings
 from ingest.errors import IngestError
 from ingest.lake import EVENTS, QUARANTINE, Lake
-from ingest.rees46 import CSV_TYPES, EVENT_TYPES, TIME_FORMAT
+from ingest.rees46 import CSV_TYPES, EVENT_TYPES, LAKE_TYPES, RAW_COLUMNS, TIME_FORMAT
 from ingest.sources import RawFile, check_header, extract_members, find_raw_files, quick_key, sha256_of
 
 log = logging.getLogger("ingest.land")
@@ -327,11 +327,9 @@ def _copy_sql(path: Path, name: str, out: Path, landed_at: datetime) -> str:
     return f"""
         copy (
             select
-                event_time::timestamp_ms as event_time,
-                event_type::varchar as event_type,
-                product_id, category_id, category_code, brand, price, user_id, user_session,
-                {_sql_string(name)} as source_file,
-                {_sql_string(landed_at.isoformat(sep=' '))}::timestamp_ms as landed_at,
+                {", ".join(f"{column}::{LAKE_TYPES[column]} as {column}" for column in RAW_COLUMNS)},
+                {_sql_string(name)}::{LAKE_TYPES["source_file"]} as source_file,
+                {_sql_string(landed_at.isoformat(sep=' '))}::{LAKE_TYPES["landed_at"]} as landed_at,
                 case when price >= 0 then event_time::date end as event_date
             from {_read_csv(path, CSV_TYPES, "land")}
         ) to {_sql_string(str(out))} (format parquet, partition_by (event_date))

@@ -36,16 +36,9 @@ CSV_TYPES = {
 # Columns of the Parquet files under LAKE/events/event_date=YYYY-MM-DD/ (event_date lives in the path).
 # Timestamps are stored as INT64 milliseconds (TIMESTAMP_MILLIS, UTC wall time): the Parquet timestamp unit
 # that Athena engine v3 and Glue read without loss; the data has whole seconds.
-LAKE_TYPES = {
+LAKE_TYPES = CSV_TYPES | {
     "event_time": "TIMESTAMP_MS",
     "event_type": "VARCHAR",
-    "product_id": "BIGINT",
-    "category_id": "BIGINT",
-    "category_code": "VARCHAR",
-    "brand": "VARCHAR",
-    "price": "DECIMAL(10,2)",
-    "user_id": "BIGINT",
-    "user_session": "VARCHAR",
     "source_file": "VARCHAR",
     "landed_at": "TIMESTAMP_MS",
 }
