@@ -184,6 +184,9 @@ def _stage(name: str, path: Path, work: Path, landed_at: datetime) -> _Staged:
         # Order within a partition is not part of the contract; not keeping it lets DuckDB stream.
         "preserve_insertion_order": False,
     })
+    # DuckDB tracks a statement's progress only with its progress bar on; we draw our own, so it prints nothing.
+    con.execute("set enable_progress_bar = true")
+    con.execute("set enable_progress_bar_print = false")
     try:
         log.info("landing %s (%s MB)", name, f"{path.stat().st_size / 1e6:,.1f}")
         copied = _run_with_progress(con, _copy_sql(path, name, work / EVENTS, landed_at), name)
@@ -232,7 +235,8 @@ def _run_with_progress(con: duckdb.DuckDBPyConnection, sql: str, name: str) -> i
 
     worker = threading.Thread(target=run, daemon=True)
     worker.start()
-    bar = tqdm(total=100, desc=name, unit="%", leave=False) if sys.stdout.isatty() else None
+    bar = tqdm(total=100, desc=name, leave=False, bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}") \
+        if sys.stdout.isatty() else None
     next_log = time.monotonic() + 10
     try:
         while worker.is_alive():
