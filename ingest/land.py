@@ -235,8 +235,10 @@ def _run_with_progress(con: duckdb.DuckDBPyConnection, sql: str, name: str) -> i
 
     worker = threading.Thread(target=run, daemon=True)
     worker.start()
-    bar = tqdm(total=100, desc=name, leave=False, bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}") \
-        if sys.stdout.isatty() else None
+    bar = None
+    if sys.stdout.isatty():
+        bar = tqdm(total=100, desc=name, leave=False,
+                   bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}")
     next_log = time.monotonic() + 10
     try:
         while worker.is_alive():
