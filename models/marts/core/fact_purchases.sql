@@ -19,7 +19,6 @@ final as (
         event_id as purchase_id,
         {{ surrogate_key(['user_id', 'session_id']) }} as order_id,
         event_at as purchased_at,
-        event_date as purchase_date,
         {{ hour_key('event_at') }} as time_key,
         user_id,
         session_id,
@@ -27,7 +26,9 @@ final as (
         category_id,
         brand,
         category_code,
-        price
+        price,
+        -- Last: the partition column on Athena (dbt_project.yml).
+        event_date as purchase_date
 
     from purchases
 

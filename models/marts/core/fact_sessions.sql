@@ -36,7 +36,6 @@ final as (
         users,
         started_at,
         ended_at,
-        cast(started_at as date) as session_date,
         cast({{ dbt.date_trunc('month', 'started_at') }} as date) as session_month,
         events,
         views,
@@ -46,7 +45,9 @@ final as (
         revenue,
         views > 0 as has_view,
         carts > 0 as has_cart,
-        purchases > 0 as has_purchase
+        purchases > 0 as has_purchase,
+        -- Last: the partition column on Athena (dbt_project.yml).
+        cast(started_at as date) as session_date
 
     from sessions
 

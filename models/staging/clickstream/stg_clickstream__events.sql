@@ -61,7 +61,6 @@ final as (
             'brand', 'price', 'user_id', 'session_id'
         ]) }} as event_id,
         event_at,
-        cast(event_at as date) as event_date,
         event_type,
         product_id,
         category_id,
@@ -70,7 +69,9 @@ final as (
         price,
         user_id,
         session_id,
-        landed_at
+        landed_at,
+        -- Last: the partition column on Athena (dbt_project.yml).
+        cast(event_at as date) as event_date
 
     from deduplicated
 
