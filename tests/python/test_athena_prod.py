@@ -66,7 +66,7 @@ def _clean_environment(moto_endpoint: str, work: Path) -> dict[str, str]:
         **environ,
         "AWS_ENDPOINT_URL": moto_endpoint,
         "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",  # pragma: allowlist secret (moto's dummy value)
         "AWS_DEFAULT_REGION": REGION,
         "AWS_EC2_METADATA_DISABLED": "true",
         "DBT_PROFILES_DIR": str(PROJECT),

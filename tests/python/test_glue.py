@@ -4,12 +4,14 @@ back is what Athena would get: columns and types of the landed Parquet, location
 from __future__ import annotations
 
 import io
+import json
 from datetime import date
 
 import boto3
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from conftest import PROJECT
 
 from ingest.cli import main
 from ingest.errors import IngestError
@@ -20,6 +22,17 @@ BUCKET = "clickstream-lake"
 LAKE = f"s3://{BUCKET}/raw"
 DATABASE = "clickstream_raw"
 PARQUET_SERDE = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+# The IAM action that authorises each S3 operation boto3 makes (the parts of a multipart upload are PutObject).
+S3_ACTIONS = {
+    "ListObjectsV2": "s3:ListBucket",
+    "PutObject": "s3:PutObject",
+    "CreateMultipartUpload": "s3:PutObject",
+    "UploadPart": "s3:PutObject",
+    "CompleteMultipartUpload": "s3:PutObject",
+    "AbortMultipartUpload": "s3:AbortMultipartUpload",
+    "GetObject": "s3:GetObject",
+    "HeadObject": "s3:GetObject",
+}
 
 
 @pytest.fixture
@@ -184,3 +197,25 @@ def test_cli_registers_and_prints_one_line(landed, capsys):
 )
 def test_region_is_resolved_as_the_dbt_prod_target_resolves_it(environ, region):
     assert athena_region(environ) == region
+
+
+def test_iam_policy_allows_every_call_ingest_makes(aws, sample_files, monkeypatch):
+    """docs/iam-policy.json grants each S3 and Glue action that landing and registering use (moto enforces no
+    IAM, so the calls are recorded and compared with the policy's actions)."""
+    calls = set()
+    session = boto3.Session()
+    session.events.register("before-call", lambda event_name, **_: calls.add(event_name))
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", session)
+    boto3.client("s3").create_bucket(Bucket=BUCKET)
+    calls.clear()
+
+    assert land([str(path) for path in sample_files], LAKE).ok
+    register(LAKE, DATABASE, first_date=date(2019, 9, 1))
+    register(LAKE, DATABASE)
+
+    policy = json.loads((PROJECT / "docs" / "iam-policy.json").read_text())
+    allowed = {action for statement in policy["Statement"] for action in statement["Action"]}
+    used = {S3_ACTIONS[operation] if service == "s3" else f"{service}:{operation}"
+            for service, operation in (call.split(".")[1:] for call in calls)}
+    assert {"s3:PutObject", "s3:ListBucket", "glue:CreateTable", "glue:UpdateTable"} <= used
+    assert used <= allowed, used - allowed
