@@ -21,10 +21,9 @@ import pytest
 import sqlglot
 from conftest import PROJECT
 
-pytestmark = pytest.mark.skipif(
-    not os.environ.get("ATHENA_CHECKS"),
-    reason="the Athena checks run dbt several times: `make test-athena` (part of `make test`) runs them",
-)
+if not os.environ.get("ATHENA_CHECKS"):
+    pytest.skip("the Athena checks run dbt several times: `make test-athena` (part of `make test`) runs them",
+                allow_module_level=True)
 
 ADAPTERS = {"duckdb": "dev", "athena": "prod"}
 

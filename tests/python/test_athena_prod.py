@@ -28,10 +28,9 @@ from conftest import PROJECT, SAMPLE
 from sqlglot import exp
 from sqlglot.tokens import TokenType
 
-pytestmark = pytest.mark.skipif(
-    not os.environ.get("ATHENA_CHECKS"),
-    reason="the Athena checks run dbt several times: `make test-athena` (part of `make test`) runs them",
-)
+if not os.environ.get("ATHENA_CHECKS"):
+    pytest.skip("the Athena checks run dbt several times: `make test-athena` (part of `make test`) runs them",
+                allow_module_level=True)
 
 BIN = Path(sys.executable).parent
 REGION = "us-east-1"
