@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest import settings as ingest_settings
+
 DEFAULT_TARGET = "dev"
 DEFAULT_DUCKDB_PATH = "data/warehouse.duckdb"
 DEFAULT_ATHENA_SCHEMA = "clickstream"
@@ -39,7 +41,7 @@ def from_environment(environ: Mapping[str, str] = os.environ) -> DuckDBSettings 
     target = environ.get("DBT_TARGET") or DEFAULT_TARGET
     if target == "prod":
         return AthenaSettings(
-            region=environ.get("ATHENA_REGION") or environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION"),
+            region=ingest_settings.athena_region(environ),
             s3_staging_dir=environ.get("ATHENA_S3_STAGING_DIR") or None,
             schema=environ.get("ATHENA_SCHEMA") or DEFAULT_ATHENA_SCHEMA,
             work_group=environ.get("ATHENA_WORK_GROUP") or None,

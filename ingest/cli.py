@@ -33,7 +33,7 @@ def _profile(args: argparse.Namespace) -> int:
 
 
 def _register_athena(args: argparse.Namespace) -> int:
-    registration = glue.register(settings.lake_uri(args.lake), args.database or glue.raw_database(), args.table,
+    registration = glue.register(settings.lake_uri(args.lake), args.database or settings.raw_database(), args.table,
                                  args.first_date)
     print(registration.summary())
     return 0
@@ -71,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     register.add_argument("--lake", help="s3://bucket/prefix, as landed (default: $LAKE_URI)")
     register.add_argument("--database", help=f"Glue database, created if missing (default: $ATHENA_RAW_DATABASE, "
-                                             f"else {glue.DEFAULT_RAW_DATABASE})")
+                                             f"else {settings.DEFAULT_RAW_DATABASE})")
     register.add_argument("--table", default=glue.DEFAULT_TABLE,
                           help=f"table name (default {glue.DEFAULT_TABLE}, the one dbt reads)")
     register.add_argument("--first-date", type=date.fromisoformat,
@@ -84,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    logging.getLogger("botocore").setLevel(logging.WARNING)  # not a line per credential lookup
     try:
         return args.run(args)
     except IngestError as error:

@@ -12,20 +12,18 @@ table can be read back and checked (moto's Athena accepts DDL but executes none 
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from ingest import settings
 from ingest.errors import IngestError
 from ingest.lake import EVENTS
 from ingest.rees46 import LAKE_TYPES
 
 # The variables and defaults the dbt prod target reads too (profiles.yml, the clickstream source).
-DEFAULT_RAW_DATABASE = "clickstream_raw"
 DEFAULT_TABLE = "events"
-DEFAULT_REGION = "us-east-1"
 PARTITION_KEY = "event_date"
 
 _PARQUET = {
@@ -39,17 +37,6 @@ _PARQUET = {
 _HIVE_TYPES = {"TIMESTAMP_MS": "timestamp", "BIGINT": "bigint", "VARCHAR": "string"}
 # Athena folds names to lower case; Glue accepts more, but a name Athena cannot query is no use here.
 _NAME = re.compile(r"[a-z0-9_]{1,255}")
-
-
-def raw_database(environ: Mapping[str, str] = os.environ) -> str:
-    """The Glue database of the raw table: ATHENA_RAW_DATABASE, else clickstream_raw (as the dbt source)."""
-    return environ.get("ATHENA_RAW_DATABASE") or DEFAULT_RAW_DATABASE
-
-
-def athena_region(environ: Mapping[str, str] = os.environ) -> str:
-    """The region of the Glue catalog, resolved as the dbt prod target resolves it, so both use the same one."""
-    return (environ.get("ATHENA_REGION") or environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION")
-            or DEFAULT_REGION)
 
 
 def hive_type(lake_type: str) -> str:
@@ -119,7 +106,7 @@ def register(lake_uri: str, database: str, table: str = DEFAULT_TABLE, first_dat
     for kind, name in (("database", database), ("table", table)):
         if not _NAME.fullmatch(name):
             raise IngestError(f"{kind} name {name!r}: use lower-case letters, digits and underscores (Athena)")
-    region = region or athena_region()
+    region = region or settings.athena_region()
     with _errors_explained(lake_uri, bucket):
         landed = _landed_dates(boto3.client("s3"), bucket, prefix)
         if not landed:

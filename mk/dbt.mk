@@ -13,7 +13,8 @@ DBT_SCORE := PYTHONPATH=tests/generic $(BIN)/dbt-score lint --fail-project-under
 
 .PHONY: build
 build: install ## dbt build (models, seeds, snapshot, tests) on the dev warehouse from the lake at LAKE_URI
-	@test -d "$(LAKE_URI)/events" || { echo "no lake at $(LAKE_URI): land data first, e.g. $(PY) -m ingest land $(SAMPLE)"; exit 1; }
+	@if [ "$${DBT_TARGET:-dev}" = dev ] && [ ! -d "$(LAKE_URI)/events" ]; then \
+		echo "no lake at $(LAKE_URI): land data first, e.g. $(PY) -m ingest land $(SAMPLE) (or run make demo)"; exit 1; fi
 	$(DBT) build
 
 .PHONY: docs

@@ -15,8 +15,9 @@ from conftest import PROJECT
 
 from ingest.cli import main
 from ingest.errors import IngestError
-from ingest.glue import athena_region, register
+from ingest.glue import register
 from ingest.land import land
+from ingest.settings import athena_region
 
 BUCKET = "clickstream-lake"
 LAKE = f"s3://{BUCKET}/raw"
