@@ -66,7 +66,7 @@ class FileResult:
         if self.status == "already landed":
             return f"skipped {self.source}: already landed (same content), nothing to do"
         text = (f"landed  {self.source}: {self.rows_in:,} rows in, {self.rows_landed:,} landed, "
-                f"{self.rows_quarantined:,} quarantined, {len(self.partitions)} partitions")
+                f"{self.rows_quarantined:,} quarantined, {len(self.partitions)} partitions, {self.seconds:,.1f} s")
         return text + (f" (quarantine: {self.quarantine})" if self.quarantine else "")
 
 

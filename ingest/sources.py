@@ -32,10 +32,6 @@ class RawFile:
     def is_archive(self) -> bool:
         return self.path.name.lower().endswith(".zip")
 
-    @property
-    def is_gzip(self) -> bool:
-        return self.path.name.lower().endswith(".gz")
-
 
 def find_raw_files(sources: list[str]) -> list[RawFile]:
     """Expand files, folders (their .csv, .csv.gz and .zip files) and globs, in a stable order."""
@@ -108,13 +104,12 @@ def extract_members(archive: RawFile, into: Path) -> Iterator[tuple[str, Path, s
 
 def check_header(path: Path, name: str) -> None:
     """Fail with one clear line unless the file starts with the REES46 header (a UTF-8 BOM is fine)."""
+    compressed = path.name.lower().endswith(".gz")  # DuckDB decides the same way, by the name
     try:
-        opener = gzip.open if path.name.lower().endswith(".gz") else open
-        with opener(path, "rb") as stream:
+        with (gzip.open if compressed else open)(path, "rb") as stream:
             head = stream.read(64 * 1024)
     except (OSError, EOFError, zlib.error) as error:
-        raise IngestError(f"{name}: cannot be read as {'gzip' if path.name.endswith('.gz') else 'a file'} "
-                          f"({error})") from error
+        raise IngestError(f"{name}: cannot be read as {'gzip' if compressed else 'a file'} ({error})") from error
     if not head.strip():
         raise IngestError(f"{name}: the file is empty; expected a header line `{','.join(RAW_COLUMNS)}`")
     if b"\x00" in head:
