@@ -2,7 +2,7 @@
 DBT         := $(BIN)/dbt
 # CI's throwaway lake and warehouse, so `make test` never touches the ones under data/lake and DUCKDB_PATH.
 DBT_CI_DATA := data/ci-dbt
-# With the generator in place, CI also lands this many synthetic events beside the real sample.
+# CI lands this many synthetic events beside the real sample.
 DBT_CI_EVENTS ?= 200000
 # dbt-score: the project's own rules (tests/generic/dbt_score_rules) replace the built-in macro rules, which
 # would also ask for a description of every engine implementation behind adapter.dispatch.
@@ -31,14 +31,11 @@ lint-sql: install ## sqlfluff on the models, tests, analyses and snapshots (`mak
 	DUCKDB_PATH=:memory: $(BIN)/sqlfluff $(if $(FIX),fix,lint) models tests analyses snapshots
 
 .PHONY: test-dbt
-test-dbt: install ## land the real sample (and generated events) into a throwaway lake, dbt build and docs generate
+test-dbt: install ## land the real sample and generated events into a throwaway lake, dbt build and docs generate
 	rm -rf $(DBT_CI_DATA) && mkdir -p $(DBT_CI_DATA)
 	LAKE_URI=$(DBT_CI_DATA)/lake $(PY) -m ingest land $(SAMPLE)
-	@if [ -f ingest/generate.py ]; then \
-		set -x; \
-		$(PY) -m ingest generate --events $(DBT_CI_EVENTS) --remove-from-cart --out $(DBT_CI_DATA)/generated.csv && \
-		LAKE_URI=$(DBT_CI_DATA)/lake $(PY) -m ingest land $(DBT_CI_DATA)/generated.csv; \
-	fi
+	$(PY) -m ingest generate --events $(DBT_CI_EVENTS) --remove-from-cart --out $(DBT_CI_DATA)/generated.csv
+	LAKE_URI=$(DBT_CI_DATA)/lake $(PY) -m ingest land $(DBT_CI_DATA)/generated.csv
 	LAKE_URI=$(DBT_CI_DATA)/lake DUCKDB_PATH=$(DBT_CI_DATA)/warehouse.duckdb $(DBT) source freshness
 	LAKE_URI=$(DBT_CI_DATA)/lake DUCKDB_PATH=$(DBT_CI_DATA)/warehouse.duckdb $(DBT) build
 	LAKE_URI=$(DBT_CI_DATA)/lake DUCKDB_PATH=$(DBT_CI_DATA)/warehouse.duckdb $(DBT) docs generate
