@@ -9,7 +9,8 @@ export DBT_PROFILES_DIR ?= $(CURDIR)
 export LAKE_URI ?= data/lake
 export DUCKDB_PATH ?= data/warehouse.duckdb
 
-SAMPLE := ../shared/data/kaggle-sample
+# Real REES46 rows, committed with their attribution and licence note (see its README.md).
+SAMPLE := tests/fixtures/kaggle-sample
 RAW    ?=
 
 .PHONY: help

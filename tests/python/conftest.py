@@ -14,7 +14,8 @@ import duckdb
 import pytest
 
 PROJECT = Path(__file__).resolve().parents[2]
-SAMPLE = PROJECT.parent / "shared" / "data" / "kaggle-sample"
+# The real rows, committed with their attribution (tests/fixtures/kaggle-sample/README.md).
+SAMPLE = PROJECT / "tests" / "fixtures" / "kaggle-sample"
 
 
 @pytest.fixture(scope="session")

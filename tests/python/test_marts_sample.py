@@ -1,11 +1,11 @@
 """The marts on the real REES46 sample: figures that can be checked by hand, pinned.
 
-The sample (../shared/data/kaggle-sample: the first 5,019 rows of October 2019 and the first 683 of November)
+The sample (tests/fixtures/kaggle-sample: the first 5,019 rows of October 2019 and the first 683 of November)
 is landed with `ingest land` into a throwaway lake and built with `dbt build` into a throwaway warehouse:
 October first, then November, so the product snapshot sees prices change between the two loads.
 
 Every expected figure is written out as a literal, and each literal is also recomputed here straight from
-the raw CSV files with DuckDB and the definitions of DATASET.md section 3 (never from the marts), so a
+the raw CSV files with DuckDB and the definitions of docs/dataset.md section 3 (never from the marts), so a
 wrong literal and a wrong mart are told apart.
 """
 
@@ -17,14 +17,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import SAMPLE
 
 REPO = Path(__file__).resolve().parents[2]
-SAMPLE = REPO.parent / "shared" / "data" / "kaggle-sample"
 OCTOBER = SAMPLE / "2019-Oct_head_5019rows.csv"
 NOVEMBER = SAMPLE / "2019-Nov_head_683rows.csv"
 BIN = Path(sys.executable).parent
-
-pytestmark = pytest.mark.skipif(not OCTOBER.exists(), reason=f"the real sample is not at {SAMPLE}")
 
 # Hand-checkable figures of the sample (the sample's README: 54 purchases in October, 2 in November).
 PURCHASES = 56

@@ -32,7 +32,7 @@ def two_months(tmp_path_factory) -> dict:
     return measure(_generated(tmp_path_factory.mktemp("months") / "oct-nov.csv.gz", 1_000_000, 61))
 
 
-# figure: (low, high), around the real figure of DATASET.md section 2 (or the ranges of issue 3).
+# figure: (low, high), around the real figure of docs/dataset.md section 2 (or the ranges of issue 3).
 MONTH_TOLERANCES = {
     "view_pct": (94.0, 96.0),
     "cart_pct": (2.0, 4.5),
