@@ -22,9 +22,7 @@ final as (
         coalesce(
             sum(case when event_type = 'purchase' then price end),
             0
-        ) as revenue,
-        min(case when event_type = 'purchase' then event_at end) as first_purchase_at,
-        max(case when event_type = 'purchase' then event_at end) as last_purchase_at
+        ) as revenue
 
     from events
     group by

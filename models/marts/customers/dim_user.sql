@@ -6,6 +6,12 @@ user_sessions as (
 
 ),
 
+orders as (
+
+    select * from {{ ref('int_purchases_aggregated_to_orders') }}
+
+),
+
 users as (
 
     select
@@ -13,14 +19,24 @@ users as (
         min(first_event_at) as first_seen_at,
         max(last_event_at) as last_seen_at,
         count(session_id) as sessions,
-        cast(sum(events) as bigint) as events,
-        cast(sum(purchases) as bigint) as purchases,
-        count(case when purchases > 0 then 1 end) as orders,
-        sum(revenue) as revenue,
-        min(first_purchase_at) as first_purchase_at,
-        max(last_purchase_at) as last_purchase_at
+        cast(sum(events) as bigint) as events
 
     from user_sessions
+    group by user_id
+
+),
+
+user_orders as (
+
+    select
+        user_id,
+        count(*) as orders,
+        cast(sum(purchases) as bigint) as purchases,
+        sum(revenue) as revenue,
+        min(first_purchased_at) as first_purchase_at,
+        max(last_purchased_at) as last_purchase_at
+
+    from orders
     group by user_id
 
 ),
@@ -28,21 +44,23 @@ users as (
 final as (
 
     select
-        user_id,
-        first_seen_at,
-        last_seen_at,
-        sessions,
-        events,
-        purchases,
-        orders,
-        revenue,
-        purchases > 0 as is_customer,
-        purchases > 1 as is_repeat_customer,
-        orders > 1 as is_returning_customer,
-        first_purchase_at,
-        last_purchase_at
+        users.user_id,
+        users.first_seen_at,
+        users.last_seen_at,
+        users.sessions,
+        users.events,
+        coalesce(user_orders.purchases, 0) as purchases,
+        coalesce(user_orders.orders, 0) as orders,
+        coalesce(user_orders.revenue, 0) as revenue,
+        user_orders.user_id is not null as is_customer,
+        coalesce(user_orders.purchases > 1, false) as is_repeat_customer,
+        coalesce(user_orders.orders > 1, false) as is_returning_customer,
+        user_orders.first_purchase_at,
+        user_orders.last_purchase_at
 
     from users
+    left join user_orders
+        on users.user_id = user_orders.user_id
 
 )
 

@@ -6,33 +6,64 @@ events as (
 
 ),
 
--- One pass over the events, the brandless ones included so that market share has the whole revenue.
-by_brand as (
+purchases as (
+
+    select * from {{ ref('fact_purchases') }}
+
+),
+
+traffic as (
 
     select
         brand,
         count(*) as events,
         count(distinct session_id) as sessions,
-        count(distinct user_id) as shoppers,
-        count(case when event_type = 'purchase' then 1 end) as purchases,
-        count(distinct case
-            when event_type = 'purchase'
-                then {{ surrogate_key(['user_id', 'session_id']) }}
-        end) as orders,
-        coalesce(sum(case when event_type = 'purchase' then price end), 0) as revenue
+        count(distinct user_id) as shoppers
 
     from events
+    where brand is not null
     group by brand
 
 ),
 
-with_totals as (
+sales as (
 
     select
-        *,
-        sum(revenue) over () as total_revenue
+        brand,
+        count(*) as purchases,
+        count(distinct order_id) as orders,
+        sum(price) as revenue
 
-    from by_brand
+    from purchases
+    where brand is not null
+    group by brand
+
+),
+
+-- Market share is over all revenue, the purchases without a brand included.
+totals as (
+
+    select sum(price) as total_revenue
+    from purchases
+
+),
+
+with_sales as (
+
+    select
+        traffic.brand,
+        traffic.events,
+        traffic.sessions,
+        traffic.shoppers,
+        coalesce(sales.purchases, 0) as purchases,
+        coalesce(sales.orders, 0) as orders,
+        coalesce(sales.revenue, 0) as revenue,
+        totals.total_revenue
+
+    from traffic
+    left join sales
+        on traffic.brand = sales.brand
+    cross join totals
 
 ),
 
@@ -53,8 +84,7 @@ brands as (
         ln(nullif(sessions, 0)) as log_sessions,
         sessions >= {{ var('brand_quadrant_min_sessions') }} as is_in_matrix
 
-    from with_totals
-    where brand is not null
+    from with_sales
 
 ),
 

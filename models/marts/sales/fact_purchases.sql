@@ -6,6 +6,12 @@ events as (
 
 ),
 
+orders as (
+
+    select * from {{ ref('int_purchases_aggregated_to_orders') }}
+
+),
+
 purchases as (
 
     select * from events
@@ -16,21 +22,26 @@ purchases as (
 final as (
 
     select
-        event_id as purchase_id,
-        {{ surrogate_key(['user_id', 'session_id']) }} as order_id,
-        event_at as purchased_at,
-        {{ hour_key('event_at') }} as time_key,
-        user_id,
-        session_id,
-        product_id,
-        category_id,
-        brand,
-        category_code,
-        price,
+        purchases.event_id as purchase_id,
+        orders.order_id,
+        purchases.event_at as purchased_at,
+        {{ hour_key('purchases.event_at') }} as time_key,
+        purchases.user_id,
+        purchases.session_id,
+        purchases.product_id,
+        purchases.category_id,
+        purchases.brand,
+        purchases.category_code,
+        purchases.price,
         -- Last: the partition column on Athena (dbt_project.yml).
-        event_date as purchase_date
+        purchases.event_date as purchase_date
 
     from purchases
+    -- A sessionless purchase belongs to its user's sessionless order: null matches null here.
+    inner join orders
+        on
+            purchases.user_id = orders.user_id
+            and purchases.session_id is not distinct from orders.session_id
 
 )
 
