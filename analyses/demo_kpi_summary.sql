@@ -12,7 +12,7 @@ final as (
     select
         1 as sort_order,
         'revenue (USD)' as kpi,
-        cast(lifetime_revenue as {{ dbt.type_string() }}) as kpi_value
+        cast(revenue as {{ dbt.type_string() }}) as kpi_value
     from kpis
     union all
     select

@@ -72,7 +72,7 @@ final as (
 
     from purchases
     inner join hours
-        on purchases.time_key = hours.time_key
+        on purchases.hour_key = hours.hour_key
     inner join users
         on purchases.user_id = users.user_id
     inner join customers

@@ -210,7 +210,7 @@ def session_funnel(months: pd.DataFrame) -> go.Figure:
         shares = [value / sessions if sessions else None
                   for value, sessions in zip(months[column], months["sessions"], strict=True)]
         figure.add_bar(
-            x=months["funnel_period"], y=months[column], name=step, textposition="outside", cliponaxis=False,
+            x=months["month_label"], y=months[column], name=step, textposition="outside", cliponaxis=False,
             text=[f"{count(value)}<br>{percent(share)}" for value, share in zip(months[column], shares, strict=True)],
             hovertemplate=f"{step}, %{{x}}: %{{y:,}} sessions<extra></extra>",
         )
@@ -228,7 +228,7 @@ def funnel_rates(months: pd.DataFrame) -> go.Figure:
                            horizontal_spacing=0.08)
     for column_number, (column, name) in enumerate(FUNNEL_RATES.items(), start=1):
         figure.add_bar(
-            x=months["funnel_period"], y=months[column], name=name, row=1, col=column_number,
+            x=months["month_label"], y=months[column], name=name, row=1, col=column_number,
             text=[percent(value, 2) for value in months[column]], textposition="outside", cliponaxis=False,
             marker_color=REVENUE_COLOR, hovertemplate=f"{name}, %{{x}}: %{{y:.2%}}<extra></extra>",
         )

@@ -135,7 +135,7 @@ def kpis(warehouse: Warehouse) -> dict[str, Any]:
         warehouse,
         """
         select
-            lifetime_revenue,
+            revenue,
             average_customer_ltv,
             customers,
             repeat_customers,
@@ -206,7 +206,7 @@ def weekday_revenue(warehouse: Warehouse, filters: Filters) -> pd.DataFrame:
             sum(purchases.price) as revenue
         {_PURCHASES}
         inner join dim_time as hours
-            on purchases.time_key = hours.time_key
+            on purchases.hour_key = hours.hour_key
         {where}
         group by 1, 2, 3
         order by 1, 2
@@ -324,6 +324,7 @@ def top_brands_share(brand_rows: pd.DataFrame, top: int) -> float:
 
 
 _FUNNEL_COUNTS = ["sessions", "sessions_with_view", "sessions_with_cart", "sessions_with_purchase"]
+_FUNNEL_RATES = ["view_to_cart_rate", "cart_to_purchase_rate", "view_to_purchase_rate", "session_conversion_rate"]
 
 
 @dataclass(frozen=True)
@@ -333,14 +334,13 @@ class Funnel:
 
 
 def funnel(warehouse: Warehouse, filters: Filters) -> Funnel:
-    """The session funnel per month of the filters, and over them all (session_funnel's 'overall' row when they
+    """The session funnel per month of the filters, and over them all (kpi_summary's overall funnel when they
     cover the whole data; a session belongs to the month it started in, so the months add up)."""
     frame = warehouse.query(
         """
         select
-            funnel_period,
-            period_type,
             month_start_date,
+            month_label,
             sessions,
             sessions_with_view,
             sessions_with_cart,
@@ -352,13 +352,13 @@ def funnel(warehouse: Warehouse, filters: Filters) -> Funnel:
         from session_funnel
         """
     )
-    overall = frame[frame["period_type"] == "overall"]
-    months = _dates(frame[frame["period_type"] == "month"].copy(), "month_start_date")
+    months = _dates(frame, "month_start_date")
     months = months[(months["month_start_date"] >= filters.first_month)
                     & (months["month_start_date"] <= filters.last_month)]
     months = months.sort_values("month_start_date").reset_index(drop=True)
-    if filters.whole_span and not overall.empty:
-        return Funnel(months, overall.iloc[0].to_dict())
+    if filters.whole_span:
+        overall = _one_row(warehouse, f"select {', '.join(_FUNNEL_COUNTS + _FUNNEL_RATES)} from kpi_summary")
+        return Funnel(months, overall)
     total: dict[str, Any] = {column: int(months[column].sum()) for column in _FUNNEL_COUNTS}
 
     def rate(numerator: str, denominator: str) -> float | None:

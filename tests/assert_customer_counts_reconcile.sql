@@ -1,5 +1,5 @@
 -- Customers, repeat and returning customers agree between kpi_summary, user_ltv and fact_purchases; sessions
--- between kpi_summary, fact_sessions and the overall funnel. Returns one row per disagreement.
+-- between kpi_summary, fact_sessions and the months of session_funnel. Returns one row per disagreement.
 with
 
 purchases as (
@@ -39,11 +39,10 @@ sessions as (
 
 ),
 
-overall_funnel as (
+monthly_funnel as (
 
-    select sessions
+    select sum(sessions) as sessions
     from {{ ref('session_funnel') }}
-    where period_type = 'overall'
 
 ),
 
@@ -69,12 +68,12 @@ checks as (
     union all
 
     select
-        'sessions: kpi_summary = fact_sessions = overall funnel' as check_name,
+        'sessions: kpi_summary = fact_sessions = sum of the monthly funnel' as check_name,
         kpis.sessions = sessions.sessions
-        and kpis.sessions = overall_funnel.sessions as is_consistent
+        and kpis.sessions = monthly_funnel.sessions as is_consistent
     from kpis
     cross join sessions
-    cross join overall_funnel
+    cross join monthly_funnel
 
 )
 

@@ -43,7 +43,7 @@ totals as (
 
     select
         'kpi_summary' as mart,
-        sum(lifetime_revenue) as revenue
+        sum(revenue) as revenue
     from {{ ref('kpi_summary') }}
 
     union all
@@ -64,7 +64,7 @@ totals as (
 
     select
         'dim_user' as mart,
-        sum(revenue) as revenue
+        sum(lifetime_revenue) as revenue
     from {{ ref('dim_user') }}
 
     union all

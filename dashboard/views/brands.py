@@ -18,7 +18,7 @@ top = st.sidebar.slider("Top N brands", min_value=5, max_value=20, value=15, key
 st.sidebar.caption("brand_engagement covers all the data: the date and category filters do not apply here.")
 
 components.kpi_row([
-    ("Total revenue (purchases only)", money(kpis["lifetime_revenue"]), docs.column("kpi_summary", "lifetime_revenue")),
+    ("Total revenue (purchases only)", money(kpis["revenue"]), docs.column("kpi_summary", "revenue")),
     ("Active shoppers", count(kpis["active_shoppers"]), docs.column("kpi_summary", "active_shoppers")),
     (f"Market share of the top {top} brands", percent(marts.top_brands_share(brands, top)),
      docs.column("brand_engagement", "market_share")),

@@ -12,7 +12,7 @@ selected = components.filters(source)
 components.header("Executive", "Revenue, customers and their lifetime value", source, kpis)
 
 components.kpi_row([
-    ("Lifetime revenue", money(kpis["lifetime_revenue"]), docs.column("kpi_summary", "lifetime_revenue")),
+    ("Lifetime revenue", money(kpis["revenue"]), docs.column("kpi_summary", "revenue")),
     ("Average customer LTV", money(kpis["average_customer_ltv"]), docs.column("kpi_summary", "average_customer_ltv")),
     ("Total customers", count(kpis["customers"]), docs.column("kpi_summary", "customers")),
     ("Repeat customers", count(kpis["repeat_customers"]), docs.column("kpi_summary", "repeat_customers")),

@@ -134,7 +134,7 @@ def test_staging_keeps_each_distinct_event_once(warehouse: duckdb.DuckDBPyConnec
 def test_kpi_summary(warehouse: duckdb.DuckDBPyConnection) -> None:
     row = _one(
         warehouse,
-        "select purchases, lifetime_revenue, customers, repeat_customers, returning_customers,"
+        "select purchases, revenue, customers, repeat_customers, returning_customers,"
         " active_shoppers, sessions, average_customer_ltv from kpi_summary",
     )
     assert row[:7] == (PURCHASES, REVENUE, BUYERS, REPEAT_BUYERS, RETURNING_BUYERS, ACTIVE_SHOPPERS, SESSIONS)

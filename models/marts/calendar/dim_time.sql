@@ -31,7 +31,7 @@ hours as (
 calendar as (
 
     select
-        {{ hour_key('hour_at') }} as time_key,
+        {{ hour_key('hour_at') }} as hour_key,
         hour_at as hour_started_at,
         cast(hour_at as date) as calendar_date,
         cast(extract(year from hour_at) as integer) as calendar_year,
@@ -50,7 +50,7 @@ calendar as (
 final as (
 
     select
-        calendar.time_key,
+        calendar.hour_key,
         calendar.hour_started_at,
         calendar.calendar_date,
         calendar.calendar_year,

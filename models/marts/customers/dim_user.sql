@@ -32,7 +32,7 @@ user_orders as (
         user_id,
         count(*) as orders,
         cast(sum(purchases) as bigint) as purchases,
-        sum(revenue) as revenue,
+        sum(revenue) as lifetime_revenue,
         min(first_purchased_at) as first_purchase_at,
         max(last_purchased_at) as last_purchase_at
 
@@ -51,7 +51,7 @@ final as (
         users.events,
         coalesce(user_orders.purchases, 0) as purchases,
         coalesce(user_orders.orders, 0) as orders,
-        coalesce(user_orders.revenue, 0) as revenue,
+        coalesce(user_orders.lifetime_revenue, 0) as lifetime_revenue,
         user_orders.user_id is not null as is_customer,
         coalesce(user_orders.purchases > 1, false) as is_repeat_customer,
         coalesce(user_orders.orders > 1, false) as is_returning_customer,

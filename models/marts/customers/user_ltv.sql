@@ -23,7 +23,7 @@ final as (
 
     select
         customers.user_id,
-        customers.revenue as lifetime_revenue,
+        customers.lifetime_revenue,
         customers.purchases,
         customers.orders,
         customers.first_purchase_at,
@@ -35,8 +35,8 @@ final as (
     -- Half-open ranges: a bound belongs to the segment it opens, never to the one it closes.
     left join tiers
         on
-            customers.revenue >= tiers.lower_bound
-            and (customers.revenue < tiers.upper_bound or tiers.upper_bound is null)
+            customers.lifetime_revenue >= tiers.lower_bound
+            and (customers.lifetime_revenue < tiers.upper_bound or tiers.upper_bound is null)
 
 )
 

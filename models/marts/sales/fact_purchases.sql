@@ -25,7 +25,7 @@ final as (
         purchases.event_id as purchase_id,
         orders.order_id,
         purchases.event_at as purchased_at,
-        {{ hour_key('purchases.event_at') }} as time_key,
+        {{ hour_key('purchases.event_at') }} as hour_key,
         purchases.user_id,
         purchases.session_id,
         purchases.product_id,

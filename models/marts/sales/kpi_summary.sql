@@ -34,7 +34,9 @@ session_totals as (
 
     select
         count(*) as sessions,
-        count(case when has_purchase then 1 end) as converted_sessions
+        count(case when has_view then 1 end) as sessions_with_view,
+        count(case when has_cart then 1 end) as sessions_with_cart,
+        count(case when has_purchase then 1 end) as sessions_with_purchase
 
     from sessions
 
@@ -52,12 +54,26 @@ purchase_totals as (
 
 ),
 
+-- The session funnel over all sessions, beside the monthly rows of session_funnel.
+session_funnel as (
+
+    select
+        sessions,
+        sessions_with_view,
+        sessions_with_cart,
+        sessions_with_purchase,
+        {{ funnel_rates() }}
+
+    from session_totals
+
+),
+
 final as (
 
     select
         1 as kpi_summary_id,
         purchase_totals.last_purchased_at,
-        purchase_totals.revenue as lifetime_revenue,
+        purchase_totals.revenue,
         purchase_totals.purchases,
         purchase_totals.orders,
         customer_totals.customers,
@@ -70,15 +86,18 @@ final as (
         customer_totals.repeat_customers,
         customer_totals.returning_customers,
         customer_totals.active_shoppers,
-        session_totals.sessions,
-        session_totals.converted_sessions,
-        round(
-            {{ safe_divide('session_totals.converted_sessions', 'session_totals.sessions') }}, 4
-        ) as session_conversion_rate
+        session_funnel.sessions,
+        session_funnel.sessions_with_view,
+        session_funnel.sessions_with_cart,
+        session_funnel.sessions_with_purchase,
+        session_funnel.view_to_cart_rate,
+        session_funnel.cart_to_purchase_rate,
+        session_funnel.view_to_purchase_rate,
+        session_funnel.session_conversion_rate
 
     from purchase_totals
     cross join customer_totals
-    cross join session_totals
+    cross join session_funnel
 
 )
 

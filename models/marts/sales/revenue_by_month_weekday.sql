@@ -24,7 +24,7 @@ purchases_dated as (
 
     from purchases
     inner join hours
-        on purchases.time_key = hours.time_key
+        on purchases.hour_key = hours.hour_key
 
 ),
 

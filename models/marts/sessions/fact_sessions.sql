@@ -36,7 +36,7 @@ final as (
         users,
         started_at,
         ended_at,
-        cast({{ dbt.date_trunc('month', 'started_at') }} as date) as session_month,
+        cast({{ dbt.date_trunc('month', 'started_at') }} as date) as month_start_date,
         events,
         views,
         carts,
