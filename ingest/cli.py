@@ -1,4 +1,4 @@
-"""Command line: a thin shell over ingest.land, ingest.generate, ingest.profile and ingest.glue."""
+"""Command line: a thin shell over ingest.land, clickgen (generate), ingest.profile and ingest.glue."""
 
 import argparse
 import logging
@@ -18,7 +18,7 @@ def _land(args: argparse.Namespace) -> int:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from ingest.generate import generate
+    from clickgen import generate
 
     generate(events=args.events, start=args.start, days=args.days, seed=args.seed, out=args.out,
              remove_from_cart=args.remove_from_cart)

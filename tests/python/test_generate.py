@@ -1,11 +1,12 @@
-"""`ingest generate`: the real format exactly, the same bytes for the same arguments, exact sizes inside the
-window, a shape that grows with N like the real data's, the calendar, and files that land with nothing
-quarantined."""
+"""`ingest generate` (the clickgen package): the real format exactly, the same bytes for the same arguments,
+exact sizes inside the window, a shape that grows with N like the real data's, the calendar, and files that land
+with nothing quarantined."""
 
 from __future__ import annotations
 
 import datetime as dt
 import gzip
+import hashlib
 import re
 from pathlib import Path
 
@@ -13,9 +14,10 @@ import duckdb
 import pytest
 from conftest import SAMPLE
 
+from clickgen import OCTOBER_EVENTS, default_days, generate
+from clickgen.catalogue import read_table
 from ingest.cli import main
 from ingest.errors import IngestError
-from ingest.generate import OCTOBER_EVENTS, default_days, generate
 from ingest.land import land
 from ingest.profile import measure
 from ingest.rees46 import HEADER
@@ -100,6 +102,33 @@ def test_same_arguments_same_bytes_and_another_seed_other_data(tmp_path):
     other_sessions = {line.rsplit(",", 1)[-1] for line in _lines(other)[1:]}
     assert len(sessions & other_sessions - {""}) == 0
     assert measure(str(tmp_path / "a.csv.gz"))["price_mean"] != measure(str(other))["price_mean"]
+
+
+def test_the_bytes_of_a_seed_are_pinned(tmp_path):
+    """Refactoring the generator (or editing its catalogue in clickgen/data) must not change what a seed gives: the
+    demo, the benchmarks and docs/data.md's calibration all rest on these bytes. Change the hash only on purpose."""
+    path = _generate(tmp_path / "pinned.csv", 20_000, days=61, seed=46, remove_from_cart=True)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == (
+        "9c875cb74f8da60aba5b6b374bc0a5616bbd9a0c160bdbd6b6adecc2a00c3b9c")
+
+
+def test_the_catalogue_is_read_from_the_package_data():
+    """The catalogue's CSV files ship inside the package (pyproject's package-data), with the columns the code
+    reads and one row per category, head brand or (brand, category)."""
+    categories = read_table("categories.csv")
+    codes = [row["category_code"] for row in categories]
+    assert len(codes) == len(set(codes)) > 100
+    head = [row["brand"] for row in read_table("head_brands.csv")]
+    placements = read_table("head_brand_categories.csv")
+    assert {row["brand"] for row in placements} == set(head)
+    assert {row["category_code"] for row in placements} <= set(codes)
+    assert all(0 < float(row["share_of_category_events"]) < 1 for row in placements)
+    prefixes = {row["category_code_prefix"] for row in read_table("purchase_factors.csv")}
+    assert "" in prefixes, "the empty prefix is the factor of every other category"
+    tops = {row["top_level_category"] for row in read_table("unbranded_shares.csv")}
+    assert {code.split(".")[0] for code in codes} | {""} == tops
+    parts = {row["part"] for row in read_table("brand_name_parts.csv")}
+    assert parts == {"syllable", "ending"}
 
 
 def test_plain_and_gzip_hold_the_same_rows(tmp_path):

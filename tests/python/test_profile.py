@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE
 
+from clickgen import generate
 from ingest.cli import main
 from ingest.errors import IngestError
-from ingest.generate import generate
 from ingest.land import land
 from ingest.profile import measure, profile
 
