@@ -11,6 +11,3 @@
     arg_max({{ value }}, {{ order_by }})
 {%- endmacro %}
 
-{% macro athena__arg_max(value, order_by) -%}
-    max_by({{ value }}, {{ order_by }})
-{%- endmacro %}

@@ -3,10 +3,6 @@
     {{ return(adapter.dispatch('format_year_month', 'clickstream')(expression)) }}
 {%- endmacro %}
 
-{% macro default__format_year_month(expression) -%}
-    to_char({{ expression }}, 'YYYY-MM')
-{%- endmacro %}
-
 {% macro duckdb__format_year_month(expression) -%}
     strftime({{ expression }}, '%Y-%m')
 {%- endmacro %}

@@ -6,10 +6,6 @@
     {{ return(adapter.dispatch('iso_day_of_week', 'clickstream')(expression)) }}
 {%- endmacro %}
 
-{% macro default__iso_day_of_week(expression) -%}
-    cast(extract(isodow from {{ expression }}) as integer)
-{%- endmacro %}
-
 {% macro duckdb__iso_day_of_week(expression) -%}
     cast(isodow({{ expression }}) as integer)
 {%- endmacro %}
@@ -23,10 +19,6 @@
     {{ return(adapter.dispatch('iso_week_of_year', 'clickstream')(expression)) }}
 {%- endmacro %}
 
-{% macro default__iso_week_of_year(expression) -%}
-    cast(extract(week from {{ expression }}) as integer)
-{%- endmacro %}
-
 {% macro duckdb__iso_week_of_year(expression) -%}
     cast(weekofyear({{ expression }}) as integer)
 {%- endmacro %}
@@ -38,10 +30,6 @@
 {#- The ISO year the ISO week belongs to (30 Dec 2019 is in week 1 of 2020). -#}
 {% macro iso_year(expression) -%}
     {{ return(adapter.dispatch('iso_year', 'clickstream')(expression)) }}
-{%- endmacro %}
-
-{% macro default__iso_year(expression) -%}
-    cast(extract(isoyear from {{ expression }}) as integer)
 {%- endmacro %}
 
 {% macro duckdb__iso_year(expression) -%}

@@ -1,16 +1,5 @@
-{#- A double-precision float. dbt's `type_float` is single precision (FLOAT) on DuckDB. -#}
+{#- A double-precision float: `double` on DuckDB and on Athena alike, so no dispatch. dbt's `type_float` is
+    single precision (FLOAT) on DuckDB and would silently round the ratios. -#}
 {% macro type_double() -%}
-    {{ return(adapter.dispatch('type_double', 'clickstream')()) }}
-{%- endmacro %}
-
-{% macro default__type_double() -%}
-    double precision
-{%- endmacro %}
-
-{% macro duckdb__type_double() -%}
-    double
-{%- endmacro %}
-
-{% macro athena__type_double() -%}
     double
 {%- endmacro %}
