@@ -21,4 +21,4 @@ dashboard: install dashboard-warehouse ## the dashboard on http://127.0.0.1:8501
 .PHONY: dashboard-screenshots
 dashboard-screenshots: install dashboard-warehouse ## PNGs of the dashboard's pages in docs/screenshots (headless Chromium, installed if missing)
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
-	$(PY) -m dashboard.screenshots --out docs/screenshots
+	$(PY) tools/screenshots.py --out docs/screenshots

@@ -4,9 +4,9 @@ DBT         := $(BIN)/dbt
 DBT_CI_DATA := data/ci-dbt
 # CI lands this many synthetic events beside the real sample.
 DBT_CI_EVENTS ?= 200000
-# dbt-score: the project's own rules (tests/generic/dbt_score_rules) replace the built-in macro rules, which
+# dbt-score: the project's own rules (tools/dbt_score_rules) replace the built-in macro rules, which
 # would also ask for a description of every engine implementation behind adapter.dispatch.
-DBT_SCORE := PYTHONPATH=tests/generic $(BIN)/dbt-score lint --fail-project-under 10 --fail-any-item-under 10 \
+DBT_SCORE := PYTHONPATH=tools $(BIN)/dbt-score lint --fail-project-under 10 --fail-any-item-under 10 \
 	--disabled-rule dbt_score.rules.generic.has_example_sql \
 	--disabled-rule dbt_score.rules.macros.macro_has_description \
 	--disabled-rule dbt_score.rules.macros.macro_arguments_have_description

@@ -1,4 +1,4 @@
-"""`python -m dashboard.screenshots`: start the dashboard on 127.0.0.1, take a PNG of each page with headless
+"""`python tools/screenshots.py`: start the dashboard on 127.0.0.1, take a PNG of each page with headless
 Chromium, and stop both again (`make dashboard-screenshots`).
 
 Streamlit draws a page in the browser from messages on a websocket, after the page has loaded; Chromium's
