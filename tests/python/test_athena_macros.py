@@ -14,6 +14,7 @@ import re
 import socket
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -61,6 +62,19 @@ RENDERINGS = {
         "athena": "date_format(cast(x as timestamp), '%Y-%m')",
     },
     "clickstream.arg_max('v', 'o')": {"duckdb": "arg_max(v, o)", "athena": "max_by(v, o)"},
+    # The same row on both engines: a total order over the events, so that arg_max never meets a tie.
+    "clickstream.event_order_key()": {
+        "duckdb": "row( event_at, event_type, category_id, coalesce(category_co"
+                  "de, ''), coalesce(brand, ''), price, user_id, coalesce(session_id, ''), product_id )",
+        "athena": "row( event_at, event_type, category_id, coalesce(category_co"
+                  "de, ''), coalesce(brand, ''), price, user_id, coalesce(session_id, ''), product_id )",
+    },
+    "clickstream.arg_max('price', clickstream.event_order_key())": {
+        "duckdb": "arg_max(price, row( event_at, event_type, category_id, coalesce(c"
+                  "ategory_code, ''), coalesce(brand, ''), price, user_id, coalesce(session_id, ''), product_id ))",
+        "athena": "max_by(price, row( event_at, event_type, category_id, coalesce(c"
+                  "ategory_code, ''), coalesce(brand, ''), price, user_id, coalesce(session_id, ''), product_id ))",
+    },
     "clickstream.hour_series('bounds', 'first_hour', 'last_hour')": {
         "duckdb": "select unnest(generate_series(first_hour, last_hour, interval 1 hour)) as hour_at from bounds",
         "athena": "select date_add('hour', hours.hour_offset, cast(days.day_start as timestamp)) as hour_at "
@@ -114,6 +128,16 @@ BEHAVIOUR = [
      [("2019-10",), ("2020-01",)]),
     ("clickstream.arg_max('v', 'o')", "select {sql} from (values (1, 2), (3, 1), (5, null)) as inputs (v, o)",
      [(1,)]),
+    # Four events in the same second: the latest by the whole row wins (view after cart, then category 11
+    # after 10), nulls included, whatever the order of the rows.
+    ("clickstream.arg_max('price', clickstream.event_order_key())",
+     "select {sql} from (values "
+     "(timestamp '2019-10-01 12:00:00', 'view', 10, null, 'apple', 1000.00, 1, 's1', 1), "
+     "(timestamp '2019-10-01 12:00:00', 'view', 11, 'a.b', null, 100.00, 2, null, 1), "
+     "(timestamp '2019-10-01 12:00:00', 'cart', 12, 'a.b', 'xiaomi', 0.00, 3, 's3', 1), "
+     "(timestamp '2019-10-01 11:59:59', 'view', 13, 'a.b', 'lg', 5000.00, 4, 's4', 1)) "
+     "as events (event_at, event_type, category_id, category_code, brand, price, user_id, session_id, product_id)",
+     [(Decimal("100.00"),)]),
     ("clickstream.safe_divide('n', 'd')", "select {sql} from (values (7, 2), (1, 0), (null, 2)) as inputs (n, d)",
      [(3.5,), (None,), (None,)]),
     ("clickstream.category_level('c', 2)",

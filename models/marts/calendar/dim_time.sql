@@ -1,3 +1,6 @@
+{%- set first_plausible_hour = "cast('" ~ var('min_event_time') ~ "' as timestamp)" -%}
+{%- set last_plausible_hour = dbt.dateadd('hour', -1, "cast('" ~ var('max_event_time') ~ "' as timestamp)") -%}
+
 with
 
 events as (
@@ -12,13 +15,31 @@ weekdays as (
 
 ),
 
+event_hours as (
+
+    select
+        {{ dbt.date_trunc('hour', 'min(event_at)') }} as first_event_hour_at,
+        {{ dbt.date_trunc('hour', 'max(event_at)') }} as last_event_hour_at
+
+    from events
+
+),
+
+-- Clamped to the plausible window of the project vars, so one stray timestamp cannot add millions of hours
+-- (such an event fails the build's tests; a `dbt run` alone still gets a bounded calendar).
 bounds as (
 
     select
-        {{ dbt.date_trunc('hour', 'min(event_at)') }} as first_hour_at,
-        {{ dbt.date_trunc('hour', 'max(event_at)') }} as last_hour_at
+        case
+            when first_event_hour_at < {{ first_plausible_hour }} then {{ first_plausible_hour }}
+            else first_event_hour_at
+        end as first_hour_at,
+        case
+            when last_event_hour_at > {{ last_plausible_hour }} then {{ last_plausible_hour }}
+            else last_event_hour_at
+        end as last_hour_at
 
-    from events
+    from event_hours
 
 ),
 

@@ -10,7 +10,8 @@ categories as (
 
     select
         category_id,
-        {{ arg_max('category_code', 'event_at') }} filter (
+        -- The latest code by a total order (event_order_key), so ties in time always pick the same one.
+        {{ arg_max('category_code', event_order_key()) }} filter (
             where category_code is not null
         ) as category_code
 
