@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.formatting import MONEY_AXIS, PERCENT_AXIS, count, money, percent
+from dashboard.formatting import MONEY_AXIS, PERCENT_AXIS, count, money, percent, plotly_texts
 
 QUADRANT_COLORS = {
     "Market Leaders": "#2e7d32",
@@ -63,9 +63,9 @@ def weekday_revenue(rows: pd.DataFrame) -> go.Figure:
 
 
 def _ranked_bars(labels: pd.Series, values: pd.Series, text: list[str], color: str, value_format: str) -> go.Figure:
-    """Horizontal bars, the biggest on top, each labelled with `text`."""
+    """Horizontal bars, the biggest on top, each labelled with `text`; `labels` are names from the data."""
     figure = go.Figure(go.Bar(
-        x=values, y=labels, orientation="h", text=text, textposition="auto",
+        x=values, y=plotly_texts(labels), orientation="h", text=text, textposition="auto",
         marker_color=color, hovertemplate="%{y}: %{text}<extra></extra>",
     ))
     figure.update_yaxes(autorange="reversed", type="category", title=None)
@@ -92,7 +92,8 @@ def ltv_donut(segments: pd.DataFrame) -> go.Figure:
     hover = [f"{count(customers)} customers, {money(revenue)} lifetime revenue"
              for customers, revenue in zip(segments["customers"], segments["revenue"], strict=True)]
     figure = go.Figure(go.Pie(
-        labels=segments["ltv_segment"], values=segments["customers"], hole=0.55, sort=False, direction="clockwise",
+        labels=plotly_texts(segments["ltv_segment"]), values=segments["customers"], hole=0.55, sort=False,
+        direction="clockwise",
         marker={"colors": SEGMENT_COLORS[: len(segments)]}, textinfo="label+percent", customdata=hover,
         hovertemplate="%{label}: %{customdata}<extra></extra>",
     ))
@@ -104,13 +105,14 @@ def ltv_donut(segments: pd.DataFrame) -> go.Figure:
 def revenue_against_popularity(top: pd.DataFrame) -> go.Figure:
     """Revenue (bars, bottom axis) and interactions (events, diamonds, top axis) of the brands with the most
     revenue, one row per brand so that every name is readable."""
+    brands = plotly_texts(top["brand"])
     figure = go.Figure()
     figure.add_bar(
-        y=top["brand"], x=top["revenue"], orientation="h", name="Revenue (bottom axis)", marker_color=REVENUE_COLOR,
+        y=brands, x=top["revenue"], orientation="h", name="Revenue (bottom axis)", marker_color=REVENUE_COLOR,
         customdata=[money(value) for value in top["revenue"]], hovertemplate="%{y}: %{customdata}<extra></extra>",
     )
     figure.add_scatter(
-        y=top["brand"], x=top["events"], xaxis="x2", mode="markers", name="Interactions: events (top axis)",
+        y=brands, x=top["events"], xaxis="x2", mode="markers", name="Interactions: events (top axis)",
         marker={"color": COUNT_COLOR, "symbol": "diamond", "size": 10, "line": {"width": 1, "color": "white"}},
         customdata=[count(value) for value in top["events"]],
         hovertemplate="%{y}: %{customdata} events<extra></extra>",
@@ -135,8 +137,8 @@ def _brand_scatter(brands: pd.DataFrame, y: str, y_title: str, y_format: str, na
         figure.add_scatter(
             x=rows["sessions"], y=rows[y], name=quadrant, mode="markers+text",
             marker={"color": color, "size": 9, "opacity": 0.8, "line": {"width": 0.5, "color": "white"}},
-            text=[brand if brand in named else "" for brand in rows["brand"]], textposition="top center",
-            textfont={"size": 11}, customdata=rows["brand"],
+            text=plotly_texts(brand if brand in named else "" for brand in rows["brand"]), textposition="top center",
+            textfont={"size": 11}, customdata=plotly_texts(rows["brand"]),
             hovertemplate=f"%{{customdata}}: %{{x:,}} sessions, {y_hover}<extra></extra>",
         )
     figure.update_xaxes(type="log", title="Sessions (log scale)", tickvals=_log_ticks(brands["sessions"]))

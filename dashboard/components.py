@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -14,6 +15,7 @@ import streamlit as st
 
 from dashboard import marts, settings
 from dashboard.definitions import Definitions
+from dashboard.formatting import markdown_text
 from dashboard.warehouse import Warehouse, WarehouseError, open_warehouse
 
 ALL_CATEGORIES = "All categories"
@@ -47,8 +49,16 @@ def warehouse() -> Warehouse:
 
 
 @st.cache_data(ttl=60, show_spinner=False)
+def _definitions(project_dir: Path, target_dir: Path) -> Definitions:
+    return Definitions.load(project_dir, target_dir)
+
+
 def definitions() -> Definitions:
-    return Definitions.load(settings.dbt_project_dir())
+    """The dbt docs' definitions of the models and columns; without a manifest, a note saying how to make one."""
+    loaded = _definitions(settings.dbt_project_dir(), settings.dbt_target_dir())
+    if loaded.notice:
+        st.info(loaded.notice, icon=":material/menu_book:")
+    return loaded
 
 
 @contextlib.contextmanager
@@ -61,11 +71,11 @@ def warehouse_errors() -> Iterator[None]:
 
 
 def header(title: str, subtitle: str, source: Warehouse, kpis: dict[str, Any] | None = None) -> None:
-    st.title(title)
+    st.title(markdown_text(title))
     as_of = ""
     if kpis is not None and not pd.isna(kpis.get("last_purchased_at")):
         as_of = f" · data up to the last purchase, {pd.Timestamp(kpis['last_purchased_at']):%Y-%m-%d %H:%M} UTC"
-    st.caption(f"{subtitle} · read from the {source.describe()}{as_of}")
+    st.caption(markdown_text(f"{subtitle} · read from the {source.describe()}{as_of}"))
 
 
 def filters(source: Warehouse, with_category: bool = True) -> marts.Filters:
@@ -121,14 +131,15 @@ def kpi_row(cards: Sequence[tuple[str, str, str]]) -> None:
 def chart(title: str, rows: pd.DataFrame, draw: Callable[[pd.DataFrame], go.Figure], *definitions: str,
           note: str | None = None) -> None:
     """The chart `draw` makes of `rows` under its title, with the definitions of what it shows (and how the
-    filters apply) under it."""
-    st.markdown(f"#### {title}")
+    filters apply) under it. The title and the note are plain text (they name categories from the data); the
+    definitions are the dbt docs' Markdown."""
+    st.markdown(f"#### {markdown_text(title)}")
     if rows.empty:
         st.info("Nothing to show for these filters.", icon=":material/filter_alt_off:")
     else:
         st.plotly_chart(draw(rows), config={"displayModeBar": False})
     if note:
-        st.caption(f"_{note}_")
+        st.caption(f"_{markdown_text(note)}_")
     for text in definitions:
         st.caption(text)
 

@@ -1,24 +1,16 @@
-"""The metric definitions, read from the dbt project: model and column descriptions in the models' YAML, with
-their `{{ doc('...') }}` references replaced by the doc blocks of the `_*__docs.md` files. The dashboard shows
-the same text as `dbt docs`, and a definition changes in one place only.
+"""The metric definitions: the model and column descriptions of the dbt project as dbt itself renders them (doc
+blocks resolved) into its manifest, target/manifest.json, which every dbt command writes (`make build`, `dbt
+parse`). The dashboard shows the same text as `dbt docs`, and a definition changes in one place only.
 """
 
 from __future__ import annotations
 
-import re
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-
-_DOC_BLOCK = re.compile(r"{%-?\s*docs\s+(\w+)\s*-?%}(.*?){%-?\s*enddocs\s*-?%}", re.DOTALL)
-# dbt's resource folders and their defaults.
-_RESOURCE_PATHS = {
-    "model-paths": ["models"], "seed-paths": ["seeds"], "snapshot-paths": ["snapshots"],
-    "analysis-paths": ["analyses"], "macro-paths": ["macros"], "test-paths": ["tests"],
-}
-_DOC_REFERENCE = re.compile(r"""{{\s*doc\(\s*['"](\w+)['"]\s*\)\s*}}""")
 
 
 class DefinitionMissing(KeyError):
@@ -30,40 +22,41 @@ class Definitions:
     models: dict[str, str] = field(default_factory=dict)
     columns: dict[tuple[str, str], str] = field(default_factory=dict)
     project_vars: dict[str, Any] = field(default_factory=dict)
+    # Why there are no definitions (no manifest yet): the pages say it once and show the charts without them.
+    notice: str | None = None
 
     @classmethod
-    def load(cls, project_dir: Path) -> Definitions:
+    def load(cls, project_dir: Path, target_dir: Path | None = None) -> Definitions:
         project = yaml.safe_load((project_dir / "dbt_project.yml").read_text()) or {}
-        model_dirs = [project_dir / path for path in project.get("model-paths", ["models"])]
-        # dbt reads doc blocks from docs-paths, by default from every resource folder.
-        doc_dirs = project.get("docs-paths") or [
-            path for key, default in _RESOURCE_PATHS.items() for path in project.get(key, default)
-        ]
-        blocks: dict[str, str] = {}
-        for doc_dir in (project_dir / path for path in doc_dirs):
-            for doc_file in sorted(doc_dir.rglob("*.md")):
-                for name, text in _DOC_BLOCK.findall(doc_file.read_text()):
-                    blocks[name] = text.strip()
-
-        def render(description: str | None) -> str:
-            return _DOC_REFERENCE.sub(lambda match: blocks[match.group(1)], description or "").strip()
-
         definitions = cls(project_vars=project.get("vars") or {})
-        for model_dir in model_dirs:
-            for yaml_file in sorted([*model_dir.rglob("*.yml"), *model_dir.rglob("*.yaml")]):
-                for model in (yaml.safe_load(yaml_file.read_text()) or {}).get("models") or []:
-                    definitions.models[model["name"]] = render(model.get("description"))
-                    for column in model.get("columns") or []:
-                        definitions.columns[model["name"], column["name"]] = render(column.get("description"))
+        manifest_path = (target_dir or project_dir / "target") / "manifest.json"
+        try:
+            manifest = json.loads(manifest_path.read_text())
+        except FileNotFoundError:
+            definitions.notice = (
+                f"The metric definitions come from dbt's manifest, and there is none at {manifest_path} yet: "
+                "`make build` (or `.venv/bin/dbt parse`) writes it. The charts are shown without them."
+            )
+            return definitions
+        for node in manifest["nodes"].values():
+            if node["resource_type"] != "model" or node["package_name"] != project.get("name"):
+                continue
+            definitions.models[node["name"]] = (node.get("description") or "").strip()
+            for column in (node.get("columns") or {}).values():
+                definitions.columns[node["name"], column["name"]] = (column.get("description") or "").strip()
         return definitions
 
     def model(self, model: str) -> str:
+        if self.notice:
+            return ""
         try:
             return self.models[model]
         except KeyError:
             raise DefinitionMissing(f"the dbt project describes no model {model}") from None
 
     def column(self, model: str, column: str) -> str:
+        if self.notice:
+            return ""
         try:
             return self.columns[model, column]
         except KeyError:

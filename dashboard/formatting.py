@@ -1,8 +1,12 @@
-"""How numbers read on the pages: money in US dollars, shares and rates as percentages, counts with separators."""
+"""How values read on the pages: money in US dollars, shares and rates as percentages, counts with separators,
+and text from the data (brands, categories) as plain text, never as Markdown or HTML."""
 
 from __future__ import annotations
 
+import html
 import math
+import re
+from collections.abc import Iterable
 
 # Plotly axis formats matching the functions below.
 MONEY_AXIS = "$~s"
@@ -38,3 +42,24 @@ def count(value: float | None) -> str:
     if _missing(value):
         return "–"
     return f"{int(value):,}"
+
+
+# Every ASCII punctuation character: CommonMark takes each of them literally when a backslash precedes it, so no
+# link, image, emphasis, heading, HTML, LaTeX ($) or Streamlit directive (:red[...]) can start in escaped text.
+_MARKDOWN_SPECIAL = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+
+
+def markdown_text(text: object) -> str:
+    """Text from the data (a brand, a category) for st.markdown, st.caption, st.title and the like: shown as
+    written, on one line. A category code `![x](http://...)` must not become an image the browser fetches."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def plotly_text(text: object) -> str:
+    """Text from the data for Plotly labels, ticks and hover text, which render a subset of HTML (links
+    included): `<a href=...>` is shown as written, not as a link."""
+    return html.escape(str(text), quote=False)
+
+
+def plotly_texts(texts: Iterable[object]) -> list[str]:
+    return [plotly_text(text) for text in texts]

@@ -50,5 +50,10 @@ def from_environment(environ: Mapping[str, str] = os.environ) -> DuckDBSettings 
 
 
 def dbt_project_dir(environ: Mapping[str, str] = os.environ) -> Path:
-    """The dbt project whose YAML and doc blocks define the metrics: DBT_PROJECT_DIR, else this checkout."""
+    """The dbt project whose models define the metrics: DBT_PROJECT_DIR, else this checkout."""
     return Path(environ.get("DBT_PROJECT_DIR") or Path(__file__).resolve().parents[1])
+
+
+def dbt_target_dir(environ: Mapping[str, str] = os.environ) -> Path:
+    """Where dbt writes its manifest: DBT_TARGET_PATH (as dbt reads it: relative to the project), else target/."""
+    return dbt_project_dir(environ) / (environ.get("DBT_TARGET_PATH") or "target")

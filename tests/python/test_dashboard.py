@@ -6,7 +6,9 @@ from __future__ import annotations
 import base64
 import json
 import os
+import shutil
 import socket
+import string
 import subprocess
 import sys
 from datetime import date
@@ -60,7 +62,7 @@ def checkout(monkeypatch):
 @pytest.fixture
 def dashboard(checkout, monkeypatch):
     """Run a page of the app on the environment the test sets."""
-    for name in ("DBT_TARGET", "DUCKDB_PATH", "DBT_PROJECT_DIR"):
+    for name in ("DBT_TARGET", "DUCKDB_PATH", "DBT_PROJECT_DIR", "DBT_TARGET_PATH"):
         monkeypatch.delenv(name, raising=False)
 
     def run(page: str = "executive", **env: str) -> AppTest:
@@ -86,6 +88,19 @@ def chart_data(app: AppTest, index: int) -> list[dict]:
             if isinstance(value, dict) and "bdata" in value:
                 trace[key] = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
     return traces
+
+
+def literal(markdown: str) -> str:
+    """The text CommonMark shows for `markdown` in which every ASCII punctuation character is escaped with a
+    backslash (so none can start a link, an image, emphasis or HTML); fails on any that is not."""
+    shown, rest = [], iter(markdown)
+    for character in rest:
+        if character == "\\":
+            character = next(rest)
+        else:
+            assert character not in string.punctuation, f"unescaped {character!r} in {markdown!r}"
+        shown.append(character)
+    return "".join(shown)
 
 
 def assert_shown_cleanly(app: AppTest) -> None:
@@ -151,7 +166,8 @@ def test_executive_filters_cut_the_charts_not_the_lifetime_kpis(built, dashboard
     assert (month_bars["x"], month_bars["y"]) == (["2019-10"], [float(expected["revenue"])])
     [brand_bars] = chart_data(app, 2)
     assert brand_bars["y"][0] == "apple"
-    assert "electronics sub-categories" in " ".join(markdown.value for markdown in app.markdown)
+    assert "Top 5 electronics sub-categories" in [literal(markdown.value.removeprefix("#### "))
+                                                  for markdown in app.markdown]
 
 
 def test_brands_page_shows_brand_engagement(built, dashboard):
@@ -279,13 +295,13 @@ def test_definitions_are_the_dbt_docs(built, dashboard):
 
     manifest = json.loads((built["target"] / "manifest.json").read_text())
     documented = {node["name"]: node for node in manifest["nodes"].values() if node["resource_type"] == "model"}
-    definitions = Definitions.load(PROJECT)
+    definitions = Definitions.load(PROJECT, built["target"])
     assert definitions.models
     for model, text in definitions.models.items():
         assert text == documented[model]["description"].strip(), model
     for (model, column), text in definitions.columns.items():
         assert text == documented[model]["columns"][column]["description"].strip(), f"{model}.{column}"
-    app = dashboard("executive", DUCKDB_PATH=str(built["warehouse"]))
+    app = dashboard("executive", DUCKDB_PATH=str(built["warehouse"]), DBT_TARGET_PATH=str(built["target"]))
     captions = [caption.value for caption in app.caption]
     assert documented["kpi_summary"]["columns"]["revenue"]["description"].strip() in captions
     assert documented["user_ltv"]["description"].strip() in captions
@@ -342,3 +358,100 @@ def test_every_query_reads_marts_only_in_athena_sql(built, checkout):
     for sql in sent:
         tables = {table.name for table in sqlglot.parse_one(sql, read="trino").find_all(sqlglot.exp.Table)}
         assert tables and tables <= mart_models, sql
+
+
+def test_without_a_manifest_the_pages_say_how_to_make_one(built, tmp_path, dashboard):
+    """The definitions come from dbt's manifest; without one, the charts still show, with one line saying what
+    writes it."""
+    app = dashboard("executive", DUCKDB_PATH=str(built["warehouse"]), DBT_TARGET_PATH=str(tmp_path / "none"))
+    assert_shown_cleanly(app)
+    [notice] = app.info
+    assert "manifest" in notice.value and "make build" in notice.value
+    assert app.get("plotly_chart")
+
+
+# Text from the data that a browser would act on if the page rendered it as Markdown or HTML. Nothing listens on
+# port 9, so even a failing test fetches nothing.
+HOSTILE_CATEGORY = "![x](http://127.0.0.1:9/pixel.png)"
+HOSTILE_BRAND = '<a href="http://127.0.0.1:9/">evil</a>'
+
+
+@pytest.fixture(scope="module")
+def hostile(built, tmp_path_factory) -> Path:
+    """A copy of the built warehouse whose top brand and top main category are renamed to markup, in every mart
+    table that holds them."""
+    path = tmp_path_factory.mktemp("hostile") / "warehouse.duckdb"
+    shutil.copy(built["warehouse"], path)
+    with duckdb.connect(str(path)) as connection:
+        [brand] = connection.execute("select brand from brand_engagement order by revenue_rank limit 1").fetchone()
+        [category] = connection.execute(
+            "select category_main from top_categories order by revenue_rank limit 1").fetchone()
+        for column, old, new in (("brand", brand, HOSTILE_BRAND), ("category_main", category, HOSTILE_CATEGORY)):
+            tables = connection.execute(
+                """
+                select columns.table_schema, columns.table_name
+                from information_schema.columns as columns
+                inner join information_schema.tables as tables
+                    on columns.table_schema = tables.table_schema and columns.table_name = tables.table_name
+                where columns.column_name = ? and tables.table_type = 'BASE TABLE'
+                """,
+                [column],
+            ).fetchall()
+            assert tables
+            for schema, table in tables:
+                connection.execute(f'update "{schema}"."{table}" set {column} = ? where {column} = ?', [new, old])
+    return path
+
+
+def plotly_strings(app: AppTest) -> list[str]:
+    """Every string in the page's Plotly figures: names, labels, ticks, hover data."""
+    found: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for chart in app.get("plotly_chart"):
+        walk(json.loads(chart.proto.spec))
+    return found
+
+
+def test_a_category_is_shown_as_written_never_as_markdown(hostile, dashboard):
+    app = dashboard("executive", DUCKDB_PATH=str(hostile))
+    app.selectbox(key="category").set_value(HOSTILE_CATEGORY).run()
+    assert_shown_cleanly(app)
+    texts = [element.value for element in [*app.title, *app.markdown, *app.caption]]
+    assert not [text for text in texts if HOSTILE_CATEGORY in text], "the category reached Markdown unescaped"
+    shown = [literal(text.removeprefix("#### ").removeprefix("_").removesuffix("_"))
+             for text in texts if "pixel" in text]
+    title = f"Top 5 {HOSTILE_CATEGORY} sub-categories"
+    assert title in shown
+    assert [text for text in shown if text != title and text.endswith(HOSTILE_CATEGORY)], "the notes under charts"
+    strings = plotly_strings(app)
+    assert not [text for text in strings if "<a " in text]
+
+
+@pytest.mark.parametrize("page", ["executive", "brands"])
+def test_a_brand_is_shown_as_written_never_as_html(hostile, dashboard, page):
+    """Plotly renders a subset of HTML in labels, ticks and hover text: the brand is escaped everywhere."""
+    app = dashboard(page, DUCKDB_PATH=str(hostile))
+    assert_shown_cleanly(app)
+    strings = plotly_strings(app)
+    assert not [text for text in strings if "<a " in text], "a brand became a link"
+    assert any("&lt;a href=\"http://127.0.0.1:9/\"&gt;evil&lt;/a&gt;" in text for text in strings)
+
+
+def test_text_from_the_data_is_escaped_for_markdown_and_plotly(checkout):
+    from dashboard.formatting import markdown_text, plotly_text
+
+    for text in [HOSTILE_CATEGORY, HOSTILE_BRAND, "a_b *c* `d` $x$ :red[e] # f", "[l](javascript:alert(1))"]:
+        assert literal(markdown_text(text)) == text
+    assert literal(markdown_text("two\nlines")) == "two lines"
+    assert plotly_text(HOSTILE_BRAND) == '&lt;a href="http://127.0.0.1:9/"&gt;evil&lt;/a&gt;'
+    assert plotly_text("b&b") == "b&amp;b"
