@@ -2,18 +2,27 @@
 
 import argparse
 import logging
+import os
 import sys
 from datetime import date
 
 from ingest import glue, settings
 from ingest.errors import IngestError
+from ingest.rees46 import DEFAULT_EVENTS_FROM, DEFAULT_EVENTS_UNTIL
 
 
 def _land(args: argparse.Namespace) -> int:
-    from ingest.land import land
+    from ingest.land import Window, land
 
-    report = land(args.sources, settings.lake_uri(args.lake))
+    window = Window(*settings.events_window({
+        **os.environ,
+        **({"INGEST_EVENTS_FROM": args.events_from} if args.events_from else {}),
+        **({"INGEST_EVENTS_UNTIL": args.events_until} if args.events_until else {}),
+    }))
+    report = land(args.sources, settings.lake_uri(args.lake), window=window, wait=args.wait)
     print(report.summary())
+    if report.stopped:
+        return 2
     return 0 if report.ok else 1
 
 
@@ -45,11 +54,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     land = commands.add_parser(
         "land",
-        help="land raw REES46 CSV files (.csv, .csv.gz, .zip; files, folders or globs) as partitioned Parquet",
+        help="land raw REES46 CSV files (.csv, .csv.gz, .zip; files or folders) as partitioned Parquet",
     )
-    land.add_argument("sources", nargs="+", metavar="SRC", help="file, folder or glob")
+    land.add_argument("sources", nargs="+", metavar="SRC", help="a file or a folder, taken literally")
     land.add_argument("--lake", help=f"local folder or s3://bucket/prefix (default: $LAKE_URI, else "
                                      f"{settings.DEFAULT_LAKE_URI})")
+    land.add_argument("--events-from", metavar="YYYY-MM-DD",
+                      help="earliest event time accepted, inclusive (default: $INGEST_EVENTS_FROM, else "
+                           f"{DEFAULT_EVENTS_FROM}); earlier rows are quarantined")
+    land.add_argument("--events-until", metavar="YYYY-MM-DD",
+                      help="end of the event times accepted, exclusive (default: $INGEST_EVENTS_UNTIL, else "
+                           f"{DEFAULT_EVENTS_UNTIL})")
+    land.add_argument("--wait", type=float, metavar="SECONDS",
+                      help="how long to wait for another landing into the same lake to finish (default: "
+                           f"$INGEST_LOCK_WAIT, else {settings.DEFAULT_LOCK_WAIT:g})")
     land.set_defaults(run=_land)
 
     generate = commands.add_parser("generate", help="write a synthetic clickstream CSV in the REES46 format")

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
 from ingest import settings
+from ingest.aws import errors_explained, split_s3_uri
 from ingest.errors import IngestError
 from ingest.lake import EVENTS
 from ingest.rees46 import LAKE_TYPES
@@ -102,12 +102,14 @@ def register(lake_uri: str, database: str, table: str = DEFAULT_TABLE, first_dat
     """
     import boto3
 
-    bucket, prefix = _split_s3_uri(lake_uri)
+    if not lake_uri.startswith("s3://"):
+        raise IngestError(f"lake {lake_uri!r}: Athena reads S3 only; register an s3://bucket/prefix lake")
+    bucket, prefix = split_s3_uri(lake_uri)
     for kind, name in (("database", database), ("table", table)):
         if not _NAME.fullmatch(name):
             raise IngestError(f"{kind} name {name!r}: use lower-case letters, digits and underscores (Athena)")
     region = region or settings.athena_region()
-    with _errors_explained(lake_uri, bucket):
+    with errors_explained(lake_uri, bucket):
         landed = _landed_dates(boto3.client("s3"), bucket, prefix)
         if not landed:
             raise IngestError(f"no landed events under {lake_uri.rstrip('/')}/{EVENTS}/: land some first with "
@@ -121,15 +123,6 @@ def register(lake_uri: str, database: str, table: str = DEFAULT_TABLE, first_dat
         _ensure_database(glue, database)
         action = _put_table(glue, database, wanted)
     return Registration(database, table, wanted["StorageDescriptor"]["Location"], first_date, action)
-
-
-def _split_s3_uri(lake_uri: str) -> tuple[str, str]:
-    if not lake_uri.startswith("s3://"):
-        raise IngestError(f"lake {lake_uri!r}: Athena reads S3 only; register an s3://bucket/prefix lake")
-    bucket, _, prefix = lake_uri.removeprefix("s3://").rstrip("/").partition("/")
-    if not bucket:
-        raise IngestError(f"lake {lake_uri!r}: expected s3://bucket/prefix")
-    return bucket, prefix
 
 
 def _landed_dates(s3, bucket: str, prefix: str) -> list[date]:
@@ -181,24 +174,3 @@ def _as_registered(current: dict, wanted: dict) -> dict:
         "Parameters": {key: current.get("Parameters", {}).get(key) for key in wanted["Parameters"]},
         "StorageDescriptor": {key: descriptor.get(key) for key in wanted["StorageDescriptor"]},
     }
-
-
-@contextlib.contextmanager
-def _errors_explained(lake_uri: str, bucket: str) -> Iterator[None]:
-    """Turn boto's exceptions into one line that says what to do."""
-    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
-
-    try:
-        yield
-    except NoCredentialsError as error:
-        raise IngestError("no AWS credentials found; set AWS_PROFILE or AWS_ACCESS_KEY_ID and "
-                          "AWS_SECRET_ACCESS_KEY, or run where an IAM role applies") from error
-    except ClientError as error:
-        code = error.response["Error"]["Code"]
-        if code == "NoSuchBucket":
-            raise IngestError(f"lake {lake_uri}: bucket {bucket} does not exist") from error
-        if code in ("AccessDenied", "AccessDeniedException"):
-            raise IngestError(f"{error} (docs/iam-policy.json lists what the command needs)") from error
-        raise IngestError(str(error)) from error
-    except BotoCoreError as error:
-        raise IngestError(str(error)) from error

@@ -1,33 +1,47 @@
 """The lake: a local folder or an S3 prefix holding the landed events, the quarantine and the manifest.
 
 Layout under the lake root:
-    events/event_date=YYYY-MM-DD/<source>-<hash>.parquet   what readers (dbt, Athena) see
-    _quarantine/<source>-<hash>.parquet                     rows that could not be landed, with the reason
-    _manifest/<quick key>/<sha256>.json                     one entry per landed file: landing it again is a no-op
-    _staging/                                               work in progress (local lakes), never read
+    events/event_date=YYYY-MM-DD/<content>-<n>.parquet   what readers (dbt, Athena) see
+    _quarantine/<content>.parquet                        lines that could not be landed, with line number and reason
+    _manifest/<sha256>.json                              one entry per landed content: landing it again is a no-op
+    _manifest/quick/<quick key>/<sha256>                 which landed contents had this quick key (sources.quick_key)
+    _pending/<sha256>.json                               the keys a landing is publishing, until its manifest entry
+    _staging/                                            work in progress (local lakes), never read
+    _lock                                                held by the one landing that may write (a lock object on S3)
 
-Publishing is atomic per file: a local file is renamed into place from _staging on the same filesystem, an S3
-object appears only when its upload completes. Readers never see half a file.
+<content> is the start of the content's SHA-256, not the file's name: the same bytes landed under another name
+write the same keys. Each file is published in three steps: its journal (_pending), then its files (a local file
+renamed into place, an S3 object appearing when its upload completes), then its manifest entry. A run killed
+between the first and the last leaves a journal: the next landing deletes the keys it lists (a journal whose
+manifest entry exists is just removed) before anything else, so a killed landing leaves no rows behind, whatever
+the number of files it had published.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import shutil
 import socket
 import tempfile
+import time
 import uuid
-from dataclasses import dataclass
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
-from ingest.errors import IngestError
+from ingest.aws import errors_explained, split_s3_uri
+from ingest.errors import IngestError, LakeError
 
 EVENTS = "events"
 QUARANTINE = "_quarantine"
 MANIFEST = "_manifest"
+PENDING = "_pending"
 STAGING = "_staging"
+LOCK = "_lock"
+_LOCK_POLL_SECONDS = 0.5
 
 
 class Lake:
@@ -43,6 +57,8 @@ class Lake:
             raise IngestError(f"lake {uri!r}: only a local folder or s3://bucket/prefix is supported")
         return LocalLake(uri)
 
+    # --- storage primitives, per kind of lake ---------------------------------------------------------------
+
     def staging_dir(self) -> Path:
         """A fresh local folder to write into before publishing; removed by `discard`."""
         raise NotImplementedError
@@ -51,60 +67,96 @@ class Lake:
         shutil.rmtree(staging, ignore_errors=True)
 
     def publish(self, local: Path, key: str) -> None:
-        """Make `local` visible at `key` in one step (or not at all)."""
+        """Make `local` visible at `key` in one step (or not at all), replacing what was there."""
         raise NotImplementedError
 
-    def landed_hashes(self, quick_key: str) -> set[str]:
-        """The content hashes of landed files that share this quick key (see sources.quick_key)."""
+    def delete(self, key: str) -> None:
+        """Remove `key`; nothing to do when it does not exist."""
         raise NotImplementedError
 
-    def write_manifest(self, quick_key: str, sha256: str, entry: dict, staging: Path) -> None:
-        local = staging / f"{sha256}.json"
-        local.write_text(json.dumps(entry, indent=2, default=str))
-        self.publish(local, f"{MANIFEST}/{quick_key}/{sha256}.json")
+    def read(self, key: str) -> bytes | None:
+        raise NotImplementedError
+
+    def keys(self, prefix: str) -> list[str]:
+        """Every key under `prefix`."""
+        raise NotImplementedError
+
+    @contextlib.contextmanager
+    def locked(self, timeout: float) -> Iterator[None]:
+        """Hold the lake's lock: one landing writes at a time. Waits up to `timeout` seconds for another."""
+        raise NotImplementedError
+        yield
+
+    def storage_errors(self) -> contextlib.AbstractContextManager:
+        """Errors of the storage as one LakeError line."""
+        raise NotImplementedError
 
     def path(self, key: str) -> str:
         """The key as a path or URI a reader (DuckDB, a person) can open."""
         return f"{self.uri.rstrip('/')}/{key}"
 
+    # --- the manifest and the journals, the same for every kind of lake -----------------------------------
 
-@dataclass
-class LocalLake(Lake):
-    uri: str
+    def landed(self, sha256: str) -> dict | None:
+        """The manifest entry of this content, if it was landed."""
+        entry = self.read(f"{MANIFEST}/{sha256}.json")
+        return json.loads(entry) if entry is not None else None
 
-    @property
-    def root(self) -> Path:
-        return Path(self.uri)
+    def quick_key_known(self, quick_key: str) -> bool:
+        return bool(self.keys(f"{MANIFEST}/quick/{quick_key}/"))
 
-    def staging_dir(self) -> Path:
-        # Inside the lake, so that publishing is a rename on one filesystem. The name carries host and pid
-        # so that the folders a killed landing left behind can be told apart from live ones and removed.
-        base = self.root / STAGING
-        base.mkdir(parents=True, exist_ok=True)
-        self._remove_abandoned(base)
-        staging = base / f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        staging.mkdir()
-        return staging
+    def recover(self) -> list[str]:
+        """Undo what landings killed mid-publish left visible; return the keys deleted. Run with the lock held."""
+        deleted = []
+        for journal in self.keys(f"{PENDING}/"):
+            sha256 = journal.removeprefix(f"{PENDING}/").removesuffix(".json")
+            if self.landed(sha256) is None:
+                for key in json.loads(self.read(journal) or b'{"keys": []}')["keys"]:
+                    self.delete(key)
+                    deleted.append(key)
+            self.delete(journal)
+        return deleted
 
-    @staticmethod
-    def _remove_abandoned(base: Path) -> None:
-        for folder in base.iterdir():
-            host, pid, _ = (folder.name.rsplit("-", 2) + ["", ""])[:3]
-            if host == socket.gethostname() and pid.isdigit() and not _pid_alive(int(pid)):
-                shutil.rmtree(folder, ignore_errors=True)
+    def publish_all(self, sha256: str, quick_key: str, files: dict[str, Path], entry: dict, staging: Path) -> None:
+        """Publish `files` (key -> staged file), then the manifest entry that makes the content landed."""
+        with self.storage_errors():
+            self._publish_all(sha256, quick_key, files, entry, staging)
 
-    def discard(self, staging: Path) -> None:
-        super().discard(staging)
-        with contextlib.suppress(OSError):  # _staging/ stays only while another landing uses it
-            staging.parent.rmdir()
+    def _publish_all(self, sha256: str, quick_key: str, files: dict[str, Path], entry: dict, staging: Path) -> None:
+        self._write(f"{PENDING}/{sha256}.json", {"keys": sorted(files)}, staging)
+        for key, local in files.items():
+            self.publish(local, key)
+        self._write(f"{MANIFEST}/{sha256}.json", entry, staging)
+        marker = staging / f"quick-{sha256}"
+        marker.write_bytes(b"")
+        self.publish(marker, f"{MANIFEST}/quick/{quick_key}/{sha256}")
+        self.delete(f"{PENDING}/{sha256}.json")
 
-    def publish(self, local: Path, key: str) -> None:
-        target = self.root / key
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(local, target)
+    def _write(self, key: str, content: dict, staging: Path) -> None:
+        local = staging / f"{uuid.uuid4().hex}.json"
+        local.write_text(json.dumps(content, indent=2, default=str))
+        self.publish(local, key)
 
-    def landed_hashes(self, quick_key: str) -> set[str]:
-        return {entry.stem for entry in (self.root / MANIFEST / quick_key).glob("*.json")}
+
+def _holder() -> dict:
+    return {"host": socket.gethostname(), "pid": os.getpid(), "since": datetime.now(UTC).isoformat(timespec="seconds")}
+
+
+def _describe(holder: bytes | None) -> str:
+    try:
+        who = json.loads(holder or b"")
+        return f"the landing started {who['since']} by process {who['pid']} on {who['host']}"
+    except (ValueError, KeyError, TypeError):
+        return "another landing"
+
+
+def _abandoned(holder: bytes | None) -> bool:
+    """True when the holder is a process of this machine that no longer runs (a landing that was killed)."""
+    try:
+        who = json.loads(holder or b"")
+        return who["host"] == socket.gethostname() and not _pid_alive(int(who["pid"]))
+    except (ValueError, KeyError, TypeError):
+        return False
 
 
 def _pid_alive(pid: int) -> bool:
@@ -117,6 +169,105 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def _gave_up(lake: Lake, holder: bytes | None, timeout: float, how_to_free: str) -> LakeError:
+    return LakeError(f"lake {lake.uri} is being written by {_describe(holder)}; gave up after waiting {timeout:g} s "
+                     f"(--wait sets how long): run again when it has finished. {how_to_free}")
+
+
+class LocalLake(Lake):
+    def __init__(self, uri: str) -> None:
+        self.uri = uri
+        self.root = Path(uri)
+
+    @contextlib.contextmanager
+    def storage_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except (FileExistsError, NotADirectoryError) as error:
+            if self.root.exists() and not self.root.is_dir():
+                raise LakeError(f"lake {self.uri} is a file, not a folder: point --lake (or LAKE_URI) at a "
+                                "folder") from error
+            raise LakeError(f"lake {self.uri}: {error.strerror}: {error.filename}") from error
+        except PermissionError as error:
+            raise LakeError(f"lake {self.uri}: permission denied on {error.filename}: land into a folder you "
+                            "can write, or fix its permissions") from error
+        except OSError as error:
+            if error.errno == errno.ENOSPC:
+                raise LakeError(f"lake {self.uri}: no space left on the device; free some and land again (nothing "
+                                "half-written was published)") from error
+            if error.errno == errno.EROFS:
+                raise LakeError(f"lake {self.uri} is on a read-only file system: land into a writable "
+                                "folder") from error
+            raise LakeError(f"lake {self.uri}: {error.strerror or error}") from error
+
+    @contextlib.contextmanager
+    def locked(self, timeout: float) -> Iterator[None]:
+        import fcntl
+
+        with self.storage_errors():
+            self.root.mkdir(parents=True, exist_ok=True)
+            handle = (self.root / LOCK).open("a+b")
+        try:
+            # flock: the kernel releases it when the holder dies, even on kill -9.
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    handle.seek(0)
+                    holder = handle.read()
+                    if time.monotonic() >= deadline:
+                        raise _gave_up(self, holder, timeout, "") from None
+                    time.sleep(_LOCK_POLL_SECONDS)
+            with self.storage_errors():
+                handle.seek(0)
+                handle.truncate()
+                handle.write(json.dumps(_holder()).encode())
+                handle.flush()
+            yield
+        finally:
+            handle.close()  # releases the lock
+
+    def staging_dir(self) -> Path:
+        # Inside the lake, so that publishing is a rename on one filesystem. With the lock held, any other
+        # folder here was left by a landing that died: removed.
+        with self.storage_errors():
+            base = self.root / STAGING
+            base.mkdir(parents=True, exist_ok=True)
+            for folder in base.iterdir():
+                shutil.rmtree(folder, ignore_errors=True)
+            staging = base / uuid.uuid4().hex[:12]
+            staging.mkdir()
+        return staging
+
+    def discard(self, staging: Path) -> None:
+        super().discard(staging)
+        with contextlib.suppress(OSError):
+            staging.parent.rmdir()
+
+    def publish(self, local: Path, key: str) -> None:
+        target = self.root / key
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(local, target)
+
+    def delete(self, key: str) -> None:
+        with self.storage_errors():
+            (self.root / key).unlink(missing_ok=True)
+
+    def read(self, key: str) -> bytes | None:
+        try:
+            return (self.root / key).read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+
+    def keys(self, prefix: str) -> list[str]:
+        folder = self.root / prefix
+        if not folder.is_dir():
+            return []
+        return sorted(str(p.relative_to(self.root)) for p in folder.rglob("*") if p.is_file())
+
+
 class S3Lake(Lake):
     """An S3 prefix, through boto3's standard credential chain; AWS_ENDPOINT_URL points it at moto in tests."""
 
@@ -124,43 +275,77 @@ class S3Lake(Lake):
         import boto3
 
         self.uri = uri.rstrip("/")
-        bucket, _, prefix = self.uri.removeprefix("s3://").partition("/")
-        if not bucket:
-            raise IngestError(f"lake {uri!r}: expected s3://bucket/prefix")
-        self.bucket, self.prefix = bucket, prefix
+        self.bucket, self.prefix = split_s3_uri(uri)
         self._s3 = boto3.client("s3")
 
     def _key(self, key: str) -> str:
         return f"{self.prefix}/{key}" if self.prefix else key
 
+    @contextlib.contextmanager
+    def storage_errors(self) -> Iterator[None]:
+        with errors_explained(f"lake {self.uri}", self.bucket):
+            try:
+                yield
+            except OSError as error:  # the local staging folder
+                raise LakeError(f"local staging folder for {self.uri}: {error.strerror or error}") from error
+
+    @contextlib.contextmanager
+    def locked(self, timeout: float) -> Iterator[None]:
+        """A lock object created only if absent (a conditional put, If-None-Match: *)."""
+        from botocore.exceptions import ClientError
+
+        deadline = time.monotonic() + timeout
+        with self.storage_errors():
+            while True:
+                try:
+                    self._s3.put_object(Bucket=self.bucket, Key=self._key(LOCK), IfNoneMatch="*",
+                                        Body=json.dumps(_holder()).encode())
+                    break
+                except ClientError as error:
+                    if error.response["Error"]["Code"] not in ("PreconditionFailed", "ConditionalRequestConflict"):
+                        raise
+                holder = self.read(LOCK)
+                if _abandoned(holder):
+                    self.delete(LOCK)
+                    continue
+                if time.monotonic() >= deadline:
+                    raise _gave_up(self, holder, timeout, f"If no landing is running (one killed on another "
+                                   f"machine leaves its lock), remove {self.path(LOCK)}.")
+                time.sleep(_LOCK_POLL_SECONDS)
+        try:
+            yield
+        finally:
+            with self.storage_errors():
+                self.delete(LOCK)
+
     def staging_dir(self) -> Path:
         return Path(tempfile.mkdtemp(prefix="ingest-"))
 
     def publish(self, local: Path, key: str) -> None:
-        with self._errors_explained():
+        with self.storage_errors():
             self._s3.upload_file(str(local), self.bucket, self._key(key))
         local.unlink()
 
-    def landed_hashes(self, quick_key: str) -> set[str]:
-        prefix = self._key(f"{MANIFEST}/{quick_key}/")
-        with self._errors_explained():
-            listing = self._s3.list_objects_v2(Bucket=self.bucket, Prefix=prefix)
-        return {item["Key"].removeprefix(prefix).removesuffix(".json") for item in listing.get("Contents", [])}
+    def delete(self, key: str) -> None:
+        with self.storage_errors():
+            self._s3.delete_object(Bucket=self.bucket, Key=self._key(key))
 
-    @contextlib.contextmanager
-    def _errors_explained(self):
-        """Turn boto's exceptions into one line that says what to do."""
-        from boto3.exceptions import S3UploadFailedError
-        from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+    def read(self, key: str) -> bytes | None:
+        from botocore.exceptions import ClientError
 
-        try:
-            yield
-        except NoCredentialsError as error:
-            raise IngestError(f"lake {self.uri}: no AWS credentials found; set AWS_PROFILE or AWS_ACCESS_KEY_ID "
-                              "and AWS_SECRET_ACCESS_KEY, or run where an IAM role applies") from error
-        except ClientError as error:
-            if error.response["Error"]["Code"] == "NoSuchBucket":
-                raise IngestError(f"lake {self.uri}: bucket {self.bucket} does not exist; create it first") from error
-            raise IngestError(f"lake {self.uri}: {error}") from error
-        except (BotoCoreError, S3UploadFailedError) as error:
-            raise IngestError(f"lake {self.uri}: {error}") from error
+        with self.storage_errors():
+            try:
+                return self._s3.get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()
+            except ClientError as error:
+                if error.response["Error"]["Code"] in ("NoSuchKey", "404"):
+                    return None
+                raise
+
+    def keys(self, prefix: str) -> list[str]:
+        found = []
+        with self.storage_errors():
+            for page in self._s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket,
+                                                                           Prefix=self._key(prefix)):
+                found += [item["Key"] for item in page.get("Contents", [])]
+        start = len(self._key(""))
+        return sorted(key[start:] for key in found)

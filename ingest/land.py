@@ -1,72 +1,89 @@
 """`ingest land`: raw REES46 CSV files -> typed Parquet under LAKE/events/event_date=YYYY-MM-DD/.
 
-One DuckDB statement streams each file into Parquet partitions under a staging folder; DuckDB's CSV reader
-casts every field and records the rows it cannot (store_rejects), with their line numbers. Those rows, and
-rows with a negative price, go to the quarantine. Nothing is visible to readers until the whole file has
-been written; the manifest entry, published last, is what makes landing the same file again a no-op.
+Per file, two reads run side by side: Python reads the bytes once to hash the content and count its lines
+(sources.scan), and one DuckDB statement streams the file into Parquet partitions under a staging folder, every
+field checked by the rules of ingest.rees46. The rows that break a rule go to a partition of their own, never
+published; the lines the CSV reader cannot read at all are recorded by DuckDB with their line numbers. The
+file is published only when the two reads agree: every data line landed or quarantined. The whole run holds the
+lake's lock, and each file is published through a journal (ingest.lake), so that neither two runs at once nor a
+run killed at any moment can leave a row twice or half a file.
 """
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import logging
 import sys
 import threading
 import time
+import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 from tqdm import tqdm
 
 from ingest import settings
-from ingest.errors import IngestError
+from ingest.errors import IngestError, LakeError
 from ingest.lake import EVENTS, QUARANTINE, Lake
-from ingest.rees46 import CSV_TYPES, EVENT_TYPES, LAKE_TYPES, RAW_COLUMNS, TIME_FORMAT
-from ingest.sources import RawFile, check_header, extract_members, find_raw_files, quick_key, sha256_of
+from ingest.rees46 import LAKE_TYPES, TIME_FORMAT, raw_line, read_raw, rule_broken, typed_columns
+from ingest.sources import (
+    RawFile,
+    Scan,
+    check_header,
+    extract_members,
+    find_raw_files,
+    is_gzip_name,
+    numbered_lines,
+    quick_key,
+    scan,
+)
+from ingest.sql import quoted
 
 log = logging.getLogger("ingest.land")
 
-# Rows with a negative price parse, but break a rule of the data: the same pass routes them to the partition
-# of a NULL date (DuckDB's name for it below), which is never published.
-_NEGATIVE_PRICE_PARTITION = "event_date=__HIVE_DEFAULT_PARTITION__"
-# An empty value in these columns is a bad row, not a missing attribute.
-_REQUIRED = ("event_time", "event_type", "product_id", "category_id", "price", "user_id")
-
-_REASONS = {
-    "event_time": f"event_time is missing or not a time like {datetime(2019, 10, 1):{TIME_FORMAT}}",
-    "event_type": f"event_type is missing or not one of {', '.join(EVENT_TYPES)}",
-    "product_id": "product_id is missing or not an integer",
-    "category_id": "category_id is missing or not an integer",
-    "user_id": "user_id is missing or not an integer",
-    "price": "price is missing or not a decimal number with at most two decimals",
-}
+# Rows that break a rule are written by the same statement to the partition of a NULL date (DuckDB's name for it
+# below), which is never published: its row count is how many there are, found without a second read.
+_BROKEN_PARTITION = "event_date=__HIVE_DEFAULT_PARTITION__"
+_READER_REASONS = """
+    case
+        when error_type in ('MISSING COLUMNS', 'TOO MANY COLUMNS')
+            then 'wrong number of fields (' || error_message || ')'
+        when error_type = 'INVALID ENCODING' then 'not valid UTF-8 text'
+        else lower(error_type) || ': ' || error_message
+    end
+"""
 
 
 @dataclass
 class FileResult:
     source: str
     status: str  # landed | already landed | failed
+    rows_in: int = 0  # data lines, counted over the bytes (not by the CSV parser)
     rows_landed: int = 0
     rows_quarantined: int = 0
+    blank_lines: int = 0
     partitions: list[str] = field(default_factory=list)
     bytes_in: int = 0
     seconds: float = 0.0
     quarantine: str | None = None
     error: str | None = None
-
-    @property
-    def rows_in(self) -> int:
-        return self.rows_landed + self.rows_quarantined
+    landed_as: str | None = None  # for `already landed`: the name the content was first landed under
 
     def line(self) -> str:
         if self.status == "failed":
             return f"FAILED  {self.source}: {self.error}"
         if self.status == "already landed":
-            return f"skipped {self.source}: already landed (same content), nothing to do"
+            return f"skipped {self.source}: already landed (same content, as {self.landed_as}), nothing to do"
         text = (f"landed  {self.source}: {self.rows_in:,} rows in, {self.rows_landed:,} landed, "
                 f"{self.rows_quarantined:,} quarantined, {len(self.partitions)} partitions, {self.seconds:,.1f} s")
+        if self.blank_lines:
+            text += f", {self.blank_lines:,} blank lines skipped"
         return text + (f" (quarantine: {self.quarantine})" if self.quarantine else "")
 
 
@@ -75,14 +92,15 @@ class LandReport:
     lake: str
     files: list[FileResult] = field(default_factory=list)
     seconds: float = 0.0
+    stopped: str | None = None  # why the run stopped before the end (the lake or the machine failed)
 
     @property
     def ok(self) -> bool:
-        return all(f.status != "failed" for f in self.files)
+        return self.stopped is None and all(f.status != "failed" for f in self.files)
 
     @property
     def rows_in(self) -> int:
-        return sum(f.rows_in for f in self.files)
+        return sum(f.rows_in for f in self.files if f.status == "landed")
 
     @property
     def rows_landed(self) -> int:
@@ -98,6 +116,8 @@ class LandReport:
         rate = self.rows_in / self.seconds if self.seconds else 0.0
         failed = sum(f.status == "failed" for f in self.files)
         lines = [f.line() for f in self.files]
+        if self.stopped:
+            lines.append(f"STOPPED: {self.stopped}")
         lines.append(
             f"total: {len(self.files)} files ({failed} failed), {self.rows_in:,} rows in, "
             f"{self.rows_landed:,} landed, {self.rows_quarantined:,} quarantined, {len(partitions)} partitions, "
@@ -106,29 +126,51 @@ class LandReport:
         return "\n".join(lines)
 
 
-def land(sources: list[str], lake_uri: str) -> LandReport:
-    """Land every file the sources name. A file that fails lands nothing and does not stop the others."""
+@dataclass(frozen=True)
+class Window:
+    """The event times accepted: from `start` (inclusive) to `end` (exclusive)."""
+
+    start: date
+    end: date
+
+
+def land(sources: list[str], lake_uri: str, window: Window | None = None, wait: float | None = None) -> LandReport:
+    """Land every file the sources name. A file that fails lands nothing and does not stop the others; a failure
+    of the lake or the machine (LakeError) stops the run, with what was landed before it kept."""
     started = time.monotonic()
+    raw_files = find_raw_files(sources)
+    window = window or Window(*settings.events_window())
     lake = Lake.open(lake_uri)
     report = LandReport(lake=lake_uri)
     landed_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
-    for raw in find_raw_files(sources):
-        report.files += _land_raw(raw, lake, landed_at)
+    with lake.locked(settings.lock_wait() if wait is None else wait):
+        try:
+            if undone := lake.recover():
+                log.info("removed %d files that a killed landing had left published", len(undone))
+            for raw in raw_files:
+                report.files += _land_raw(raw, lake, landed_at, window)
+        except LakeError as error:
+            log.error("error: %s", error)
+            report.stopped = str(error)
     report.seconds = time.monotonic() - started
     return report
 
 
-def _land_raw(raw: RawFile, lake: Lake, landed_at: datetime) -> list[FileResult]:
+def _land_raw(raw: RawFile, lake: Lake, landed_at: datetime, window: Window) -> list[FileResult]:
     staging = lake.staging_dir()
     results: list[FileResult] = []
     try:
         if raw.is_archive:
-            for name, path, sha256 in extract_members(raw, staging):
-                results.append(_land_one(name, path, sha256, lake, staging, landed_at))
+            with lake.storage_errors():  # members are extracted into the staging folder
+                members = list(extract_members(raw, staging))
+            for name, path in members:
+                results.append(_land_one(name, path, lake, staging, landed_at, window))
                 path.unlink()
         else:
-            results.append(_land_one(raw.name, raw.path, None, lake, staging, landed_at))
-    except IngestError as error:  # an unreadable archive; members landed before it stay landed
+            results.append(_land_one(raw.name, raw.path, lake, staging, landed_at, window))
+    except LakeError:
+        raise
+    except IngestError as error:  # an unreadable archive: nothing of it lands
         log.error("error: %s", error)
         results.append(FileResult(raw.name, "failed", error=str(error).removeprefix(f"{raw.name}: ")))
     finally:
@@ -136,24 +178,37 @@ def _land_raw(raw: RawFile, lake: Lake, landed_at: datetime) -> list[FileResult]
     return results
 
 
-def _land_one(name: str, path: Path, sha256: str | None, lake: Lake, staging: Path,
-              landed_at: datetime) -> FileResult:
+def _land_one(name: str, path: Path, lake: Lake, staging: Path, landed_at: datetime, window: Window) -> FileResult:
     started = time.monotonic()
     try:
         check_header(path, name)
         quick = quick_key(path)
-        landed = lake.landed_hashes(quick)
-        if landed and sha256 is None:
-            sha256 = sha256_of(path)
-        if sha256 in landed:
-            return FileResult(name, "already landed")
-        with ThreadPoolExecutor(max_workers=1) as hasher:
-            # Content never landed before (no manifest entry shares its quick key): hash it while DuckDB
-            # reads it, rather than before; the hash is needed only to publish.
-            content_hash = hasher.submit(sha256_of, path) if sha256 is None else None
-            staged = _stage(name, path, staging / quick[:12], landed_at)
-            sha256 = sha256 or content_hash.result()
-        result = _publish(staged, lake, quick, sha256, landed_at)
+        content = None
+        if lake.quick_key_known(quick):  # maybe landed before: make sure before reading it all with DuckDB
+            content = scan(path, name)
+            if entry := lake.landed(content.sha256):
+                return FileResult(name, "already landed", landed_as=entry["source_file"])
+        work = staging / uuid.uuid4().hex[:12]
+        with lake.storage_errors():
+            work.mkdir()
+            # DuckDB expands patterns in the names it reads: it reads the file through a name of ours.
+            source = work / ("input.csv.gz" if is_gzip_name(name) else "input.csv")
+            source.symlink_to(path.resolve())
+        with ThreadPoolExecutor(max_workers=1) as reader:
+            scanning = reader.submit(scan, path, name) if content is None else None
+            try:
+                staged = _stage(name, source, work, landed_at, window)
+            except IngestError:
+                if scanning is not None:
+                    scanning.result()  # a problem the byte-level read names explains the parser's failure best
+                raise
+            content = content or scanning.result()
+        if entry := lake.landed(content.sha256):
+            return FileResult(name, "already landed", landed_as=entry["source_file"])
+        result = _account(staged, content, path, landed_at)
+        _publish(staged, result, lake, quick, content, landed_at)
+    except LakeError:
+        raise
     except IngestError as error:
         log.error("error: %s", error)
         return FileResult(name, "failed", error=str(error).removeprefix(f"{name}: "))
@@ -168,16 +223,19 @@ class _Staged:
 
     name: str
     work: Path
+    con: duckdb.DuckDBPyConnection  # holds the reader's rejects, and the file's rows broken by a rule
+    source: Path
+    window: Window
     rows_landed: int
-    rows_quarantined: int
+    rows_broken: int
+    rows_rejected: int
 
     @property
     def partitions(self) -> list[Path]:
-        return sorted(p for p in (self.work / EVENTS).glob("event_date=*") if p.name != _NEGATIVE_PRICE_PARTITION)
+        return sorted(p for p in (self.work / EVENTS).glob("event_date=*") if p.name != _BROKEN_PARTITION)
 
 
-def _stage(name: str, path: Path, work: Path, landed_at: datetime) -> _Staged:
-    work.mkdir()
+def _connect(work: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(config={
         "memory_limit": settings.memory_limit(),
         "temp_directory": str(work / "spill"),
@@ -187,40 +245,126 @@ def _stage(name: str, path: Path, work: Path, landed_at: datetime) -> _Staged:
     # DuckDB tracks a statement's progress only with its progress bar on; we draw our own, so it prints nothing.
     con.execute("set enable_progress_bar = true")
     con.execute("set enable_progress_bar_print = false")
-    try:
-        log.info("landing %s (%s MB)", name, f"{path.stat().st_size / 1e6:,.1f}")
-        copied = _run_with_progress(con, _copy_sql(path, name, work / EVENTS, landed_at), name)
-        negative = _count_negative(con, work / EVENTS / _NEGATIVE_PRICE_PARTITION)
-        quarantined = _quarantine(con, path, name, work, landed_at, negative)
-    except duckdb.Error as error:
-        raise IngestError(f"{name}: {str(error).splitlines()[0]}") from error
-    finally:
-        con.close()
-    return _Staged(name, work, copied - negative, quarantined)
+    return con
 
 
-def _publish(staged: _Staged, lake: Lake, quick: str, sha256: str, landed_at: datetime) -> FileResult:
-    """Move the staged files into place, then record the manifest entry: until it exists, the file counts as
-    not landed, and landing it again rewrites the same part names (no duplicates after a crash)."""
-    stem = f"{staged.name.rsplit('/', 1)[-1].split('.')[0]}-{sha256[:12]}"
-    partitions = staged.partitions
-    for partition in partitions:
-        for index, part in enumerate(sorted(partition.glob("*.parquet"))):
-            lake.publish(part, f"{EVENTS}/{partition.name}/{stem}-{index}.parquet")
-    quarantine_key = None
-    if staged.rows_quarantined:
-        quarantine_key = f"{QUARANTINE}/{stem}.parquet"
-        lake.publish(staged.work / "quarantine.parquet", quarantine_key)
-    result = FileResult(staged.name, "landed", rows_landed=staged.rows_landed,
-                        rows_quarantined=staged.rows_quarantined,
-                        partitions=[p.name.removeprefix("event_date=") for p in partitions],
-                        quarantine=lake.path(quarantine_key) if quarantine_key else None)
-    lake.write_manifest(quick, sha256, {
-        "source_file": staged.name, "sha256": sha256, "landed_at": landed_at.isoformat(),
-        "rows_landed": result.rows_landed, "rows_quarantined": result.rows_quarantined,
-        "partitions": result.partitions, "part_file_stem": stem, "quarantine": quarantine_key,
+def _stage(name: str, source: Path, work: Path, landed_at: datetime, window: Window) -> _Staged:
+    con = _connect(work)
+    log.info("landing %s (%s MB)", name, f"{source.stat().st_size / 1e6:,.1f}")
+    with _duckdb_errors(name):
+        con.execute(f"create view parsed as select {rule_broken(window.start, window.end)} as broken, * "
+                    f"from {read_raw(source, 'land')}")
+        written = _run_with_progress(con, f"""
+            copy (
+                select
+                    {typed_columns(valid="broken is null")},
+                    {quoted(name)}::{LAKE_TYPES["source_file"]} as source_file,
+                    {quoted(landed_at.isoformat(sep=' '))}::{LAKE_TYPES["landed_at"]} as landed_at,
+                    case when broken is null then strptime(event_time, {quoted(TIME_FORMAT)})::date end as event_date
+                from parsed
+            ) to {quoted(str(work / EVENTS))} (format parquet, partition_by (event_date))
+        """, name)
+        broken_dir = work / EVENTS / _BROKEN_PARTITION
+        broken = 0
+        if broken_dir.exists():
+            broken = con.execute(f"select count(*) from read_parquet({quoted(str(broken_dir / '*.parquet'))})"
+                                 ).fetchone()[0]
+        rejected = con.execute("select count(distinct line) from land_errors").fetchone()[0]
+    return _Staged(name, work, con, source, window, written - broken, broken, rejected)
+
+
+def _account(staged: _Staged, content: Scan, path: Path, landed_at: datetime) -> FileResult:
+    """Check that every data line was landed or quarantined, and write the quarantine with line numbers."""
+    name = staged.name
+    parsed = staged.rows_landed + staged.rows_broken + staged.rows_rejected
+    if parsed != content.data_lines:
+        raise IngestError(
+            f"the CSV reader found {parsed:,} rows ({staged.rows_landed:,} valid, {staged.rows_broken:,} breaking "
+            f"a rule, {staged.rows_rejected:,} unreadable) where the file has {content.data_lines:,} data lines: "
+            "nothing of it was landed; please report this with the file")
+    con = staged.con
+    quarantined = 0
+    with _duckdb_errors(name):
+        con.execute(f"""
+            create temp table bad_lines as
+            select line, ltrim(any_value(csv_line), chr(10) || chr(13)) as raw_line,
+                   string_agg(distinct {_READER_REASONS}, '; ') as reason
+            from land_errors group by line
+        """)
+        if staged.rows_broken:
+            con.register("broken_lines", _number_broken_lines(staged, path))
+            con.execute("insert into bad_lines select * from broken_lines")
+        if staged.rows_broken or staged.rows_rejected:
+            quarantined = con.execute(f"""
+                copy (
+                    select {quoted(name)} as source_file, line, raw_line, reason,
+                           {quoted(landed_at.isoformat(sep=' '))}::timestamp_ms as landed_at
+                    from bad_lines order by line
+                ) to {quoted(str(staged.work / "quarantine.parquet"))} (format parquet)
+            """).fetchone()[0]
+    con.close()
+    return FileResult(name, "landed", rows_in=content.data_lines, rows_landed=staged.rows_landed,
+                      rows_quarantined=quarantined, blank_lines=content.blank_lines,
+                      partitions=[p.name.removeprefix("event_date=") for p in staged.partitions])
+
+
+def _number_broken_lines(staged: _Staged, path: Path) -> pa.Table:
+    """The line number of each row that broke a rule. The CSV reader does not tell which line a row it read came
+    from, so the rows' text is looked up in one more read of the lines; only files with such rows pay for it."""
+    with _duckdb_errors(staged.name):
+        rows = staged.con.execute(f"""
+            select {raw_line()} as raw_line, broken
+            from (select {rule_broken(staged.window.start, staged.window.end)} as broken, *
+                  from {read_raw(staged.source, 'number')})
+            where broken is not null
+        """).fetchall()
+    wanted: dict[bytes, collections.deque[str]] = collections.defaultdict(collections.deque)
+    for text, reason in rows:
+        wanted[text.encode()].append(reason)
+    numbered = {"line": [], "raw_line": [], "reason": []}
+    for number, line in numbered_lines(path, staged.name):
+        if number > 1 and (reasons := wanted.get(line)):
+            numbered["line"].append(number)
+            numbered["raw_line"].append(line.decode())
+            numbered["reason"].append(reasons.popleft())
+    if len(numbered["line"]) != staged.rows_broken:
+        raise IngestError(f"found {len(numbered['line']):,} of the {staged.rows_broken:,} lines that break a rule: "
+                          "nothing of the file was landed; please report this with the file")
+    return pa.table(numbered, schema=pa.schema([("line", pa.int64()), ("raw_line", pa.string()),
+                                                ("reason", pa.string())]))
+
+
+def _publish(staged: _Staged, result: FileResult, lake: Lake, quick: str, content: Scan, landed_at: datetime) -> None:
+    """Publish the staged files under names made from the content's hash, then the manifest entry."""
+    stem = content.sha256[:16]
+    files = {f"{EVENTS}/{partition.name}/{stem}-{index}.parquet": part
+             for partition in staged.partitions
+             for index, part in enumerate(sorted(partition.glob("*.parquet")))}
+    if result.rows_quarantined:
+        files[f"{QUARANTINE}/{stem}.parquet"] = staged.work / "quarantine.parquet"
+        result.quarantine = lake.path(f"{QUARANTINE}/{stem}.parquet")
+    lake.publish_all(content.sha256, quick, files, {
+        "source_file": staged.name, "sha256": content.sha256, "landed_at": landed_at.isoformat(),
+        "rows_in": result.rows_in, "rows_landed": result.rows_landed, "rows_quarantined": result.rows_quarantined,
+        "blank_lines": result.blank_lines, "partitions": result.partitions, "files": sorted(files),
     }, staged.work)
-    return result
+
+
+@contextlib.contextmanager
+def _duckdb_errors(name: str) -> Iterator[None]:
+    """DuckDB's errors as one line: the machine's (memory, disk) stop the run, the others fail the file."""
+    try:
+        yield
+    except duckdb.Error as error:
+        first_line = str(error).splitlines()[0]
+        if isinstance(error, duckdb.OutOfMemoryException):
+            raise LakeError(f"{name}: ran out of memory ({first_line}); DuckDB may use "
+                            f"INGEST_MEMORY_LIMIT={settings.memory_limit()}: raise it, or split the file (a file "
+                            "with thousands of days keeps a Parquet writer open per day)") from error
+        if "No space left on device" in str(error):
+            raise LakeError(f"{name}: no space left on the device while landing it; free some and land again "
+                            "(nothing of it was published)") from error
+        raise IngestError(f"{name}: {first_line}") from error
 
 
 def _run_with_progress(con: duckdb.DuckDBPyConnection, sql: str, name: str) -> int:
@@ -259,84 +403,3 @@ def _run_with_progress(con: duckdb.DuckDBPyConnection, sql: str, name: str) -> i
     if "error" in outcome:
         raise outcome["error"]
     return outcome["rows"]
-
-
-def _count_negative(con: duckdb.DuckDBPyConnection, routed: Path) -> int:
-    if not routed.exists():
-        return 0
-    return con.execute(f"select count(*) from read_parquet({_sql_string(str(routed / '*.parquet'))})").fetchall()[0][0]
-
-
-def _quarantine(con: duckdb.DuckDBPyConnection, path: Path, name: str, work: Path, landed_at: datetime,
-                negative: int) -> int:
-    """Write the rows that did not land to work/quarantine.parquet, one per line; return how many."""
-    reasons = " ".join(f"when {_sql_string(c)} then {_sql_string(r)}" for c, r in _REASONS.items())
-    con.execute(f"""
-        create temp table bad_lines as
-        select
-            line,
-            any_value(csv_line) as raw_line,
-            string_agg(distinct case
-                when error_type = 'CAST' then case column_name {reasons} else error_message end
-                when error_type in ('MISSING COLUMNS', 'TOO MANY COLUMNS')
-                    then 'wrong number of fields (' || error_message || ')'
-                else lower(error_type) || ': ' || error_message
-            end, '; ') as reason
-        from land_errors
-        group by line
-    """)
-    if negative:
-        _add_negative_price_lines(con, path, negative)
-    return con.execute(f"""
-        copy (
-            select {_sql_string(name)} as source_file, line, raw_line, reason,
-                   {_sql_string(landed_at.isoformat(sep=' '))}::timestamp_ms as landed_at
-            from bad_lines order by line
-        ) to {_sql_string(str(work / "quarantine.parquet"))} (format parquet)
-    """).fetchall()[0][0]
-
-
-def _add_negative_price_lines(con: duckdb.DuckDBPyConnection, path: Path, expected: int) -> None:
-    """Find the line numbers of rows with a negative price: DuckDB knows them only for rows it rejects, so
-    read the file once more with price as an unsigned integer, which rejects exactly the signed prices.
-    Only files that have such rows pay for this second read."""
-    con.execute(f"select count(price) from {_read_csv(path, CSV_TYPES | {'price': 'UBIGINT'}, 'sign')}").fetchall()
-    found = con.execute("""
-        insert into bad_lines
-        select distinct line, csv_line, 'price is negative'
-        from sign_errors
-        where column_name = 'price' and error_type = 'CAST'
-          and line not in (select line from bad_lines)
-          and try_cast(regexp_extract(error_message, 'string "([^"]*)"', 1) as decimal(18, 2)) < 0
-    """).fetchall()[0][0]
-    if found != expected:
-        raise IngestError(f"found {found} lines with a negative price where {expected} rows have one; "
-                          "nothing was landed from this file, please report this")
-
-
-def _sql_string(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _read_csv(path: Path, types: dict[str, str], rejects: str) -> str:
-    columns = ", ".join(f"{_sql_string(c)}: {_sql_string(t)}" for c, t in types.items())
-    return (
-        f"read_csv({_sql_string(str(path))}, header = true, auto_detect = false, delim = ',', quote = '\"', "
-        f"escape = '\"', strict_mode = true, columns = {{{columns}}}, "
-        f"timestampformat = {_sql_string(TIME_FORMAT)}, "
-        f"force_not_null = [{', '.join(_sql_string(c) for c in _REQUIRED)}], "
-        f"store_rejects = true, rejects_table = '{rejects}_errors', rejects_scan = '{rejects}_scans')"
-    )
-
-
-def _copy_sql(path: Path, name: str, out: Path, landed_at: datetime) -> str:
-    return f"""
-        copy (
-            select
-                {", ".join(f"{column}::{LAKE_TYPES[column]} as {column}" for column in RAW_COLUMNS)},
-                {_sql_string(name)}::{LAKE_TYPES["source_file"]} as source_file,
-                {_sql_string(landed_at.isoformat(sep=' '))}::{LAKE_TYPES["landed_at"]} as landed_at,
-                case when price >= 0 then event_time::date end as event_date
-            from {_read_csv(path, CSV_TYPES, "land")}
-        ) to {_sql_string(str(out))} (format parquet, partition_by (event_date))
-    """

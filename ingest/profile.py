@@ -17,8 +17,9 @@ import duckdb
 from ingest import settings
 from ingest.errors import IngestError
 from ingest.lake import EVENTS
-from ingest.rees46 import CSV_TYPES, RAW_COLUMNS, TIME_FORMAT
+from ingest.rees46 import DEFAULT_EVENTS_FROM, DEFAULT_EVENTS_UNTIL, RAW_COLUMNS, read_raw, rule_broken, typed_columns
 from ingest.sources import check_header
+from ingest.sql import quoted
 
 Figures = dict[str, float | int | str | None]
 
@@ -117,7 +118,7 @@ def measure(data: str) -> Figures:
     # Past the memory limit DuckDB spills to a folder of its own, removed afterwards.
     with duckdb.connect() as con, tempfile.TemporaryDirectory(prefix="ingest-profile-") as spill:
         con.execute(f"set memory_limit = '{settings.memory_limit()}'")
-        con.execute(f"set temp_directory = {_quoted(spill)}")
+        con.execute(f"set temp_directory = {quoted(spill)}")
         _load(con, data)
         figures: Figures = {}
         for sql in (_OVERVIEW, _DUPLICATES):
@@ -149,28 +150,30 @@ def _load(con: duckdb.DuckDBPyConnection, data: str) -> None:
         if not any(path.glob(f"{EVENTS}/event_date=*/*.parquet")):
             raise IngestError(f"{data}: not a lake, no Parquet files under {EVENTS}/event_date=*/ "
                               "(land data into it with `ingest land`)")
-        con.execute(f"create view events as select {columns} from read_parquet({_quoted(str(files))})")
+        con.execute(f"create view events as select {columns} from read_parquet({quoted(str(files))})")
     elif path.is_file() and path.name.lower().endswith((".csv", ".csv.gz")):
         check_header(path, data)
-        types = ", ".join(f"{_quoted(c)}: {_quoted(t)}" for c, t in CSV_TYPES.items())
         try:
-            # One read of the file: every figure scans the table again.
+            # One read of the file, by the landing's own rules: every figure scans the table again.
             con.execute(f"""
-                create temp table events as select {columns}
-                from read_csv({_quoted(str(path))}, header = true, auto_detect = false, delim = ',',
-                    quote = '"', columns = {{{types}}}, timestampformat = {_quoted(TIME_FORMAT)})
+                create temp table parsed as
+                select {rule_broken(DEFAULT_EVENTS_FROM, DEFAULT_EVENTS_UNTIL)} as broken, *
+                from {read_raw(path, "profile")}
             """)
+            bad = con.execute("select (select count(*) from parsed where broken is not null)"
+                              " + (select count(distinct line) from profile_errors)").fetchone()[0]
         except duckdb.Error as error:
-            raise IngestError(f"{data}: not a clean REES46 CSV ({str(error).splitlines()[0]}); land it with "
-                              "`ingest land`, which sets bad rows aside, and profile the lake") from error
+            bad, detail = None, str(error).splitlines()[0]
+        if bad != 0:
+            detail = f"{bad:,} lines break its rules" if bad else detail
+            raise IngestError(f"{data}: not a clean REES46 CSV ({detail}); land it with `ingest land`, which sets "
+                              "bad rows aside, and profile the lake")
+        con.execute(f"create temp table events as select {typed_columns()} from parsed")
     elif path.exists():
         raise IngestError(f"{data}: neither a lake folder nor a .csv or .csv.gz file")
     else:
         raise IngestError(f"{data}: no such file or folder")
 
-
-def _quoted(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 # --- The printed table ------------------------------------------------------------------------------------------

@@ -1,7 +1,21 @@
-"""The raw REES46 format ("eCommerce behavior data from multi category store") and its typed form in the lake.
+"""The raw REES46 format ("eCommerce behavior data from multi category store"), its rules, and its typed form in
+the lake.
 
-The single source of truth for column names and types: the landing, the generator and the tests read them here.
+The single source of truth for column names, types and what a valid value is: the landing, the profiler, the
+generator and the tests read them here.
+
+Quoting: REES46 fields never contain commas, quotes or line breaks, so a line is read as exactly one row (no
+quote character), and a line that has a `"` anywhere is quarantined: its fields cannot be trusted. Every field is
+read as text and checked here; a value is landed only when its text is exactly the canonical form of the typed
+value (no rounding, no other notation), otherwise its line is quarantined with the first rule it breaks.
 """
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from ingest.sql import quoted
 
 RAW_COLUMNS = (
     "event_time",
@@ -17,13 +31,19 @@ RAW_COLUMNS = (
 HEADER = ",".join(RAW_COLUMNS)
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S UTC"
 EVENT_TYPES = ("view", "cart", "remove_from_cart", "purchase")
+ID_COLUMNS = ("product_id", "category_id", "user_id")
+TEXT_COLUMNS = ("category_code", "brand", "user_session")
+# The event times accepted by default: the dataset's real years (2019-2020) with a wide margin, and not the
+# 0001, 1970 or 2100 of a broken clock. Settable: INGEST_EVENTS_FROM, INGEST_EVENTS_UNTIL (ingest/settings.py).
+DEFAULT_EVENTS_FROM = date(2010, 1, 1)
+DEFAULT_EVENTS_UNTIL = date(2031, 1, 1)
 
-# Types DuckDB's CSV reader casts each field to. A field that does not cast (a non-numeric id, a time in another
-# format, an event_type outside the list) is a rejected row, recorded by DuckDB with its line number.
-_EVENT_TYPE_ENUM = "ENUM(" + ", ".join(f"'{t}'" for t in EVENT_TYPES) + ")"
-CSV_TYPES = {
-    "event_time": "TIMESTAMP",
-    "event_type": _EVENT_TYPE_ENUM,
+# Columns of the Parquet files under LAKE/events/event_date=YYYY-MM-DD/ (event_date lives in the path).
+# Timestamps are stored as INT64 milliseconds (TIMESTAMP_MILLIS, UTC wall time): the Parquet timestamp unit
+# that Athena engine v3 and Glue read without loss; the data has whole seconds.
+LAKE_TYPES = {
+    "event_time": "TIMESTAMP_MS",
+    "event_type": "VARCHAR",
     "product_id": "BIGINT",
     "category_id": "BIGINT",
     "category_code": "VARCHAR",
@@ -31,14 +51,72 @@ CSV_TYPES = {
     "price": "DECIMAL(10,2)",
     "user_id": "BIGINT",
     "user_session": "VARCHAR",
-}
-
-# Columns of the Parquet files under LAKE/events/event_date=YYYY-MM-DD/ (event_date lives in the path).
-# Timestamps are stored as INT64 milliseconds (TIMESTAMP_MILLIS, UTC wall time): the Parquet timestamp unit
-# that Athena engine v3 and Glue read without loss; the data has whole seconds.
-LAKE_TYPES = CSV_TYPES | {
-    "event_time": "TIMESTAMP_MS",
-    "event_type": "VARCHAR",
     "source_file": "VARCHAR",
     "landed_at": "TIMESTAMP_MS",
 }
+
+# Canonical text of each kind of value (RE2, matched whole). Ids: what REES46 writes, a positive integer without
+# sign, leading zero, exponent or decimals, 19 digits at most (the category ids have 19; bigint checks the rest).
+# Prices: decimal(10,2), at most 8 digits before the point and 2 after.
+_ID = r"0|[1-9][0-9]{0,18}"
+_PRICE = r"(0|[1-9][0-9]{0,7})(\.[0-9]{1,2})?"
+_NEGATIVE_NUMBER = r"-[0-9]+(\.[0-9]+)?"
+_TIME = r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} UTC"
+
+
+def read_raw(path: Path, rejects: str) -> str:
+    """DuckDB's read of a raw file: every field as text, a line a row. Lines with the wrong number of fields or
+    invalid UTF-8 are not rows: DuckDB records them, with their line numbers, in the table `{rejects}_errors`.
+    `path` must be a name DuckDB will not expand as a pattern."""
+    columns = ", ".join(f"{quoted(column)}: 'VARCHAR'" for column in RAW_COLUMNS)
+    return (
+        f"read_csv({quoted(str(path))}, header = true, auto_detect = false, delim = ',', quote = '', escape = '', "
+        f"strict_mode = true, columns = {{{columns}}}, store_rejects = true, "
+        f"rejects_table = '{rejects}_errors', rejects_scan = '{rejects}_scans')"
+    )
+
+
+def rule_broken(events_from: date, events_until: date) -> str:
+    """A SQL expression over the raw text fields: NULL for a valid row, else the first rule the row breaks."""
+    parsed_time = f"try_strptime(event_time, {quoted(TIME_FORMAT)})"
+    example = datetime(2019, 10, 1, 0, 0, 4).strftime(TIME_FORMAT)
+    checks = [
+        (" or ".join(f"contains({c}, '\"')" for c in TEXT_COLUMNS),
+         'has a double quote (") in a field: REES46 fields never do, so its fields cannot be trusted'),
+        (" or ".join(f"contains({c}, chr(0))" for c in TEXT_COLUMNS), "has a NUL byte in a field"),
+        ("event_time is null", "event_time is missing"),
+        (f"not regexp_full_match(event_time, {quoted(_TIME)}) or {parsed_time} is null",
+         f"event_time is not a time like {example}"),
+        (f"{parsed_time} < {quoted(events_from.isoformat())}::timestamp "
+         f"or {parsed_time} >= {quoted(events_until.isoformat())}::timestamp",
+         f"event_time is outside the accepted window [{events_from}, {events_until}) "
+         "(INGEST_EVENTS_FROM, INGEST_EVENTS_UNTIL)"),
+        (f"event_type is null or event_type not in ({', '.join(quoted(t) for t in EVENT_TYPES)})",
+         f"event_type is missing or not one of {', '.join(EVENT_TYPES)}"),
+        *((f"{c} is null", f"{c} is missing") for c in ID_COLUMNS),
+        *((f"not regexp_full_match({c}, {quoted(_ID)}) or try_cast({c} as bigint) is null",
+           f"{c} is not a plain integer (digits only, no sign, leading zero, exponent or decimals, fits bigint)")
+          for c in ID_COLUMNS),
+        ("price is null", "price is missing"),
+        (f"regexp_full_match(price, {quoted(_NEGATIVE_NUMBER)})", "price is negative"),
+        (f"not regexp_full_match(price, {quoted(_PRICE)})",
+         "price is not a plain decimal with at most 8 digits before the point and 2 after"),
+    ]
+    whens = "\n".join(f"        when {condition} then {quoted(reason)}" for condition, reason in checks)
+    return f"case\n{whens}\n    end"
+
+
+def typed_columns(valid: str = "true") -> str:
+    """The lake's columns from the raw text of a row that broke no rule (the casts cannot fail or round); NULL
+    where the SQL condition `valid` is false."""
+    casts = {
+        "event_time": f"strptime(event_time, {quoted(TIME_FORMAT)})",
+        **{c: f"{c}::bigint" for c in ID_COLUMNS},
+        "price": "price::decimal(10, 2)",
+    }
+    return ",\n".join(f"case when {valid} then {casts.get(c, c)}::{LAKE_TYPES[c]} end as {c}" for c in RAW_COLUMNS)
+
+
+def raw_line() -> str:
+    """The line as it was in the file, rebuilt from its fields (exact: no quoting, an empty field is NULL)."""
+    return " || ',' || ".join(f"coalesce({c}, '')" for c in RAW_COLUMNS)

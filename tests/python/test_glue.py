@@ -33,6 +33,7 @@ S3_ACTIONS = {
     "AbortMultipartUpload": "s3:AbortMultipartUpload",
     "GetObject": "s3:GetObject",
     "HeadObject": "s3:GetObject",
+    "DeleteObject": "s3:DeleteObject",
 }
 
 
