@@ -207,9 +207,9 @@ def check_header(path: Path, name: str) -> None:
         raise IngestError(f"{name}: cannot be read as {'gzip' if compressed else 'a file'} ({error})") from error
     if not head.strip():
         raise IngestError(f"{name}: the file is empty; expected a header line `{','.join(RAW_COLUMNS)}`")
-    if b"\x00" in head:
-        raise IngestError(f"{name}: binary content, not a CSV file")
     first_line = head.split(b"\n", 1)[0].removesuffix(b"\r")
+    if b"\x00" in first_line:
+        raise IngestError(f"{name}: binary content, not a CSV file")
     try:
         header = first_line.decode("utf-8-sig")
     except UnicodeDecodeError as error:
