@@ -1,9 +1,6 @@
 # The Streamlit dashboard (dashboard/): the executive, brand and funnel pages, read from the marts only.
 # Its tests are in tests/python, so `make test-python` runs them.
 DASHBOARD_PORT ?= 8501
-# Served on this machine only, sending nothing anywhere (.streamlit/config.toml says the same).
-STREAMLIT_FLAGS := --server.address 127.0.0.1 --server.port $(DASHBOARD_PORT) --server.headless true \
-	--browser.gatherUsageStats false
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 # The dev target's marts, built when the warehouse file is missing (the prod target's live in Athena).
@@ -16,7 +13,7 @@ dashboard-warehouse:
 
 .PHONY: dashboard
 dashboard: install dashboard-warehouse ## the dashboard on http://127.0.0.1:8501 (builds the marts first if the warehouse is missing)
-	$(PY) -m streamlit run dashboard/app.py $(STREAMLIT_FLAGS)
+	$(PY) -m dashboard --port $(DASHBOARD_PORT)
 
 .PHONY: dashboard-screenshots
 dashboard-screenshots: install dashboard-warehouse ## PNGs of the dashboard's pages in docs/screenshots (headless Chromium, installed if missing)

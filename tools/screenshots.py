@@ -141,9 +141,7 @@ def take(out: Path, chromium: str, width: int, min_height: int, seconds: float) 
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     app = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(PROJECT / "dashboard" / "app.py"),
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
+        [sys.executable, "-m", "dashboard", "--port", str(port)],
         cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
     )
     shots = []

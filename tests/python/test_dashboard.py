@@ -11,6 +11,7 @@ import socket
 import string
 import subprocess
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import numpy as np
 import pytest
 from conftest import PROJECT
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.util import patch_config_options
 
 APP = PROJECT / "dashboard" / "app.py"
 PAGES = {"executive": None, "brands": "views/brands.py", "funnel": "views/funnel.py"}
@@ -73,7 +75,12 @@ def dashboard(checkout, monkeypatch):
             app.switch_page(PAGES[page]).run()
         return app
 
-    return run
+    # As `python -m dashboard` serves it (AppTest reads no config file); the app refuses anything else.
+    with patch_config_options(SERVED):
+        yield run
+
+
+SERVED = {"server.address": "127.0.0.1", "browser.gatherUsageStats": False}
 
 
 def metrics(app: AppTest) -> dict[str, str]:
@@ -455,3 +462,75 @@ def test_text_from_the_data_is_escaped_for_markdown_and_plotly(checkout):
     assert literal(markdown_text("two\nlines")) == "two lines"
     assert plotly_text(HOSTILE_BRAND) == '&lt;a href="http://127.0.0.1:9/"&gt;evil&lt;/a&gt;'
     assert plotly_text("b&b") == "b&amp;b"
+
+
+@pytest.mark.parametrize("options", [{"server.address": "0.0.0.0"}, {"server.address": None},
+                                     {"browser.gatherUsageStats": True}])
+def test_the_app_refuses_to_serve_beyond_this_machine(built, checkout, options):
+    with patch_config_options({**SERVED, **options}):
+        app = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert not app.exception
+    [message] = app.error
+    assert "python -m dashboard" in message.value
+    assert not app.metric and not app.get("plotly_chart"), "nothing from the warehouse is shown"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _listening_addresses(port: int) -> set[str]:
+    """The local addresses of the sockets listening on `port`, from /proc/net/tcp and tcp6 (hex, as the kernel
+    writes them)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as lines:
+            for line in list(lines)[1:]:
+                local, state = line.split()[1], line.split()[3]
+                address, hex_port = local.split(":")
+                if state == "0A" and int(hex_port, 16) == port:
+                    found.add(address)
+    return found
+
+
+LOOPBACK = {"0100007F", "00000000000000000000000001000000"}  # 127.0.0.1 and ::1
+
+
+@pytest.mark.parametrize("how", ["launcher", "streamlit run"])
+def test_served_on_127_0_0_1_only_whatever_the_working_folder(tmp_path, how):
+    """`python -m dashboard`, and a bare `streamlit run .../dashboard/app.py` too, from a folder with no Streamlit
+    settings of its own: the server listens on the loopback address only."""
+    if not Path("/proc/net/tcp").exists():
+        pytest.skip("reads the listening sockets from Linux's /proc/net")
+    port = _free_port()
+    command = ([sys.executable, "-m", "dashboard", "--port", str(port)] if how == "launcher" else
+               [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
+                "--server.headless", "true"])
+    env = {name: value for name, value in os.environ.items() if not name.startswith("STREAMLIT_")}
+    server = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(600):
+            if _listening_addresses(port) or server.poll() is not None:
+                break
+            time.sleep(0.1)
+        addresses = _listening_addresses(port)
+        assert addresses, "the dashboard did not start"
+        assert addresses <= LOOPBACK, addresses
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_usage_statistics_are_off_whatever_the_working_folder(tmp_path):
+    """Streamlit's own startup (as `streamlit run dashboard/app.py` loads its settings) from another folder."""
+    script = (
+        "import sys; import streamlit.config as config; from streamlit.web import bootstrap; "
+        "config._main_script_path = sys.argv[1]; bootstrap.load_config_options(flag_options={}); "
+        "print(config.get_option('server.address'), config.get_option('browser.gatherUsageStats'))"
+    )
+    env = {name: value for name, value in os.environ.items() if not name.startswith("STREAMLIT_")}
+    result = subprocess.run([sys.executable, "-c", script, str(APP)], cwd=tmp_path, env=env, capture_output=True,
+                            text=True, check=True)
+    assert result.stdout.split() == ["127.0.0.1", "False"]
