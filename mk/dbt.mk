@@ -11,11 +11,21 @@ DBT_SCORE := PYTHONPATH=tools $(BIN)/dbt-score lint --fail-project-under 10 --fa
 	--disabled-rule dbt_score.rules.macros.macro_has_description \
 	--disabled-rule dbt_score.rules.macros.macro_arguments_have_description
 
+# An empty lake on the dev target is caught by dbt itself (macros/check_lake_has_events.sql, on-run-start).
 .PHONY: build
 build: install ## dbt build (models, seeds, snapshot, tests) on the dev warehouse from the lake at LAKE_URI
-	@if [ "$${DBT_TARGET:-dev}" = dev ] && [ ! -d "$(LAKE_URI)/events" ]; then \
-		echo "no lake at $(LAKE_URI): land data first, e.g. $(PY) -m ingest land $(SAMPLE) (or run make demo)"; exit 1; fi
+	@if [ "$${DBT_TARGET:-dev}" = prod ]; then $(MAKE) --no-print-directory check-prod; fi
 	$(DBT) build
+
+# dbt-athena asks Glue for the databases before any project macro runs, so without AWS credentials dbt ends in
+# a botocore traceback: this says it in one line first. (A missing ATHENA_S3_DATA_DIR is caught by profiles.yml.)
+.PHONY: check-prod
+check-prod: ## the prod target's first-run checks, one line each: ATHENA_S3_DATA_DIR set, AWS credentials found
+	@test -n "$${ATHENA_S3_DATA_DIR:-}" || { \
+		echo "ATHENA_S3_DATA_DIR is not set: set it to the S3 folder for the prod tables (docs/aws.md)"; exit 1; }
+	@$(PY) -c 'import boto3, sys; sys.exit(boto3.Session().get_credentials() is None)' 2>/dev/null || { \
+		echo "no AWS credentials for the prod target: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and" \
+			"AWS_SECRET_ACCESS_KEY), or run aws sso login; docs/aws.md lists the permissions"; exit 1; }
 
 .PHONY: docs
 docs: install ## generate the dbt docs site (lineage from the lake to the dashboards) and serve it on 127.0.0.1:8080

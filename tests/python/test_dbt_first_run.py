@@ -1,0 +1,85 @@
+"""The first-run failures a newcomer can hit with dbt, each one line that says what to do.
+
+- the prod target with no ATHENA_* settings: profiles.yml names the missing variable and docs/aws.md;
+- the prod target with no AWS credentials: dbt-athena calls Glue before any project macro runs, so
+  `make build` (through `make check-prod`) says it first, instead of a botocore traceback;
+- `dbt build` on the dev target before anything is landed: an on-run-start check instead of DuckDB's
+  "No files found".
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import PROJECT
+
+BIN = Path(sys.executable).parent
+
+
+def _environment(work: Path, **extra: str) -> dict[str, str]:
+    """This process's environment without any AWS, Athena, dbt or lake setting, and with no AWS credentials
+    anywhere boto3 would look for them (files, instance metadata)."""
+    environ = {key: value for key, value in os.environ.items()
+               if not key.startswith(("AWS_", "ATHENA_", "DBT_")) and key not in ("LAKE_URI", "DUCKDB_PATH")}
+    return {
+        **environ,
+        "AWS_CONFIG_FILE": str(work / "no-aws-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(work / "no-aws-credentials"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "DBT_PROFILES_DIR": str(PROJECT),
+        "DBT_LOG_PATH": str(work / "logs"),
+        "DBT_TARGET_PATH": str(work / "target"),
+        **extra,
+    }
+
+
+def _run(command: list[str], environ: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(command, cwd=PROJECT, env=environ, capture_output=True, text=True, timeout=600)
+
+
+def test_prod_without_settings_names_the_variable_and_the_docs(tmp_path):
+    done = _run([str(BIN / "dbt"), "--no-use-colors", "build", "--target", "prod"], _environment(tmp_path))
+    assert done.returncode != 0
+    output = done.stdout + done.stderr
+    assert ("Env var required but not provided: 'ATHENA_S3_DATA_DIR: set it to the S3 folder for the prod "
+            "tables, e.g. s3://bucket/tables/ (docs/aws.md)'") in output
+    assert "Traceback" not in output
+
+
+def test_prod_without_credentials_is_one_line(tmp_path, moto_server):
+    settings = {"ATHENA_S3_DATA_DIR": "s3://clickstream-warehouse/tables/", "AWS_ENDPOINT_URL": moto_server}
+    done = _run(["make", "--no-print-directory", "check-prod"], _environment(tmp_path, **settings))
+    assert done.returncode != 0
+    assert done.stdout.splitlines() == [
+        "no AWS credentials for the prod target: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), "
+        "or run aws sso login; docs/aws.md lists the permissions"
+    ]
+    assert "Traceback" not in done.stderr
+    # With (moto's dummy) credentials the check passes and stays silent.
+    credentials = {"AWS_ACCESS_KEY_ID": "testing",
+                   "AWS_SECRET_ACCESS_KEY": "testing"}  # pragma: allowlist secret (moto's dummy value)
+    done = _run(["make", "--no-print-directory", "check-prod"], _environment(tmp_path, **settings, **credentials))
+    assert (done.returncode, done.stdout) == (0, "")
+
+
+def test_prod_check_without_settings_is_one_line(tmp_path):
+    done = _run(["make", "--no-print-directory", "check-prod"], _environment(tmp_path))
+    assert done.returncode != 0
+    assert done.stdout.splitlines() == [
+        "ATHENA_S3_DATA_DIR is not set: set it to the S3 folder for the prod tables (docs/aws.md)"
+    ]
+
+
+def test_build_before_landing_says_to_land_first(tmp_path):
+    lake = tmp_path / "lake"
+    lake.mkdir()
+    environ = _environment(tmp_path, LAKE_URI=str(lake), DUCKDB_PATH=str(tmp_path / "warehouse.duckdb"))
+    done = _run([str(BIN / "dbt"), "--no-use-colors", "build"], environ)
+    assert done.returncode != 0
+    output = done.stdout + done.stderr
+    assert (f"no events in the lake at {lake}: land data first with `ingest land SRC` (LAKE_URI={lake}) "
+            "or run `make demo`") in output
+    assert "No files found" not in output and "Traceback" not in output
