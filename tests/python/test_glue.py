@@ -202,8 +202,9 @@ def test_region_is_resolved_as_the_dbt_prod_target_resolves_it(environ, region):
 
 
 def test_iam_policy_allows_every_call_ingest_makes(aws, sample_files, monkeypatch):
-    """docs/iam-policy.json grants each S3 and Glue action that landing and registering use (moto enforces no
-    IAM, so the calls are recorded and compared with the policy's actions)."""
+    """The lander's policy, docs/iam/lander-policy.json, grants each S3 and Glue action that landing and
+    registering use (moto enforces no IAM, so the calls are recorded and compared with the policy's actions;
+    tests/python/test_iam.py checks the resources too)."""
     calls = set()
     session = boto3.Session()
     session.events.register("before-call", lambda event_name, **_: calls.add(event_name))
@@ -215,8 +216,9 @@ def test_iam_policy_allows_every_call_ingest_makes(aws, sample_files, monkeypatc
     register(LAKE, DATABASE, first_date=date(2019, 9, 1))
     register(LAKE, DATABASE)
 
-    policy = json.loads((PROJECT / "docs" / "iam-policy.json").read_text())
-    allowed = {action for statement in policy["Statement"] for action in statement["Action"]}
+    policy = json.loads((PROJECT / "docs" / "iam" / "lander-policy.json").read_text())
+    allowed = {action for statement in policy["Statement"] if statement["Effect"] == "Allow"
+               for action in statement["Action"]}
     used = {S3_ACTIONS[operation] if service == "s3" else f"{service}:{operation}"
             for service, operation in (call.split(".")[1:] for call in calls)}
     assert {"s3:PutObject", "s3:ListBucket", "glue:CreateTable", "glue:UpdateTable"} <= used
