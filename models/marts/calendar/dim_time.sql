@@ -1,5 +1,6 @@
 {%- set first_plausible_hour = "cast('" ~ var('min_event_time') ~ "' as timestamp)" -%}
-{%- set last_plausible_hour = dbt.dateadd('hour', -1, "cast('" ~ var('max_event_time') ~ "' as timestamp)") -%}
+{%- set window_end = "cast('" ~ var('max_event_time') ~ "' as timestamp)" -%}
+{%- set last_plausible_hour = dbt.dateadd('hour', -1, window_end) -%}
 
 with
 
