@@ -31,7 +31,7 @@ from tqdm import tqdm
 from ingest import settings
 from ingest.errors import IngestError, LakeError
 from ingest.lake import EVENTS, QUARANTINE, Lake
-from ingest.rees46 import LAKE_TYPES, TIME_FORMAT, raw_line, read_raw, rule_broken, typed_columns
+from ingest.rees46 import LAKE_TYPES, parsed, raw_line, read_raw, typed_columns
 from ingest.sources import (
     RawFile,
     Scan,
@@ -252,16 +252,15 @@ def _stage(name: str, source: Path, work: Path, landed_at: datetime, window: Win
     con = _connect(work)
     log.info("landing %s (%s MB)", name, f"{source.stat().st_size / 1e6:,.1f}")
     with _duckdb_errors(name):
-        con.execute(f"create view parsed as select {rule_broken(window.start, window.end)} as broken, * "
-                    f"from {read_raw(source, 'land')}")
+        con.execute(f"create view rows as {parsed(read_raw(source, 'land'), window.start, window.end)}")
         written = _run_with_progress(con, f"""
             copy (
                 select
                     {typed_columns(valid="broken is null")},
                     {quoted(name)}::{LAKE_TYPES["source_file"]} as source_file,
                     {quoted(landed_at.isoformat(sep=' '))}::{LAKE_TYPES["landed_at"]} as landed_at,
-                    case when broken is null then strptime(event_time, {quoted(TIME_FORMAT)})::date end as event_date
-                from parsed
+                    case when broken is null then event_time_value::date end as event_date
+                from rows
             ) to {quoted(str(work / EVENTS))} (format parquet, partition_by (event_date))
         """, name)
         broken_dir = work / EVENTS / _BROKEN_PARTITION
@@ -314,8 +313,7 @@ def _number_broken_lines(staged: _Staged, path: Path) -> pa.Table:
     with _duckdb_errors(staged.name):
         rows = staged.con.execute(f"""
             select {raw_line()} as raw_line, broken
-            from (select {rule_broken(staged.window.start, staged.window.end)} as broken, *
-                  from {read_raw(staged.source, 'number')})
+            from ({parsed(read_raw(staged.source, 'number'), staged.window.start, staged.window.end)})
             where broken is not null
         """).fetchall()
     wanted: dict[bytes, collections.deque[str]] = collections.defaultdict(collections.deque)

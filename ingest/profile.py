@@ -17,7 +17,7 @@ import duckdb
 from ingest import settings
 from ingest.errors import IngestError
 from ingest.lake import EVENTS
-from ingest.rees46 import DEFAULT_EVENTS_FROM, DEFAULT_EVENTS_UNTIL, RAW_COLUMNS, read_raw, rule_broken, typed_columns
+from ingest.rees46 import DEFAULT_EVENTS_FROM, DEFAULT_EVENTS_UNTIL, RAW_COLUMNS, parsed, read_raw, typed_columns
 from ingest.sources import check_header
 from ingest.sql import quoted
 
@@ -157,8 +157,7 @@ def _load(con: duckdb.DuckDBPyConnection, data: str) -> None:
             # One read of the file, by the landing's own rules: every figure scans the table again.
             con.execute(f"""
                 create temp table parsed as
-                select {rule_broken(DEFAULT_EVENTS_FROM, DEFAULT_EVENTS_UNTIL)} as broken, *
-                from {read_raw(path, "profile")}
+                {parsed(read_raw(path, "profile"), DEFAULT_EVENTS_FROM, DEFAULT_EVENTS_UNTIL)}
             """)
             bad = con.execute("select (select count(*) from parsed where broken is not null)"
                               " + (select count(distinct line) from profile_errors)").fetchone()[0]

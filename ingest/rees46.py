@@ -55,13 +55,11 @@ LAKE_TYPES = {
     "landed_at": "TIMESTAMP_MS",
 }
 
-# Canonical text of each kind of value (RE2, matched whole). Ids: what REES46 writes, a positive integer without
-# sign, leading zero, exponent or decimals, 19 digits at most (the category ids have 19; bigint checks the rest).
-# Prices: decimal(10,2), at most 8 digits before the point and 2 after.
-_ID = r"0|[1-9][0-9]{0,18}"
+# The canonical text of a price (RE2, matched whole): decimal(10,2), at most 8 digits before the point and 2
+# after. Ids and times are checked by a round trip instead (parsed, printed back, compared with the text), which is
+# exact and cheaper than a pattern.
 _PRICE = r"(0|[1-9][0-9]{0,7})(\.[0-9]{1,2})?"
 _NEGATIVE_NUMBER = r"-[0-9]+(\.[0-9]+)?"
-_TIME = r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} UTC"
 
 
 def read_raw(path: Path, rejects: str) -> str:
@@ -76,25 +74,25 @@ def read_raw(path: Path, rejects: str) -> str:
     )
 
 
-def rule_broken(events_from: date, events_until: date) -> str:
-    """A SQL expression over the raw text fields: NULL for a valid row, else the first rule the row breaks."""
-    parsed_time = f"try_strptime(event_time, {quoted(TIME_FORMAT)})"
+def parsed(raw: str, events_from: date, events_until: date) -> str:
+    """A query over `raw` (text fields, from read_raw): its fields, `broken` (NULL for a valid row, else the first
+    rule the row breaks) and the typed value of each field that parses (`<column>_value`)."""
     example = datetime(2019, 10, 1, 0, 0, 4).strftime(TIME_FORMAT)
     checks = [
         (" or ".join(f"contains({c}, '\"')" for c in TEXT_COLUMNS),
          'has a double quote (") in a field: REES46 fields never do, so its fields cannot be trusted'),
         (" or ".join(f"contains({c}, chr(0))" for c in TEXT_COLUMNS), "has a NUL byte in a field"),
         ("event_time is null", "event_time is missing"),
-        (f"not regexp_full_match(event_time, {quoted(_TIME)}) or {parsed_time} is null",
+        (f"event_time_value is null or strftime(event_time_value, {quoted(TIME_FORMAT)}) != event_time",
          f"event_time is not a time like {example}"),
-        (f"{parsed_time} < {quoted(events_from.isoformat())}::timestamp "
-         f"or {parsed_time} >= {quoted(events_until.isoformat())}::timestamp",
+        (f"event_time_value < {quoted(events_from.isoformat())}::timestamp "
+         f"or event_time_value >= {quoted(events_until.isoformat())}::timestamp",
          f"event_time is outside the accepted window [{events_from}, {events_until}) "
          "(INGEST_EVENTS_FROM, INGEST_EVENTS_UNTIL)"),
         (f"event_type is null or event_type not in ({', '.join(quoted(t) for t in EVENT_TYPES)})",
          f"event_type is missing or not one of {', '.join(EVENT_TYPES)}"),
         *((f"{c} is null", f"{c} is missing") for c in ID_COLUMNS),
-        *((f"not regexp_full_match({c}, {quoted(_ID)}) or try_cast({c} as bigint) is null",
+        *((f"{c}_value is null or {c}_value < 0 or {c}_value::varchar != {c}",
            f"{c} is not a plain integer (digits only, no sign, leading zero, exponent or decimals, fits bigint)")
           for c in ID_COLUMNS),
         ("price is null", "price is missing"),
@@ -102,19 +100,22 @@ def rule_broken(events_from: date, events_until: date) -> str:
         (f"not regexp_full_match(price, {quoted(_PRICE)})",
          "price is not a plain decimal with at most 8 digits before the point and 2 after"),
     ]
-    whens = "\n".join(f"        when {condition} then {quoted(reason)}" for condition, reason in checks)
-    return f"case\n{whens}\n    end"
+    whens = "\n".join(f"            when {condition} then {quoted(reason)}" for condition, reason in checks)
+    values = ", ".join([f"try_strptime(event_time, {quoted(TIME_FORMAT)}) as event_time_value",
+                        *(f"try_cast({c} as bigint) as {c}_value" for c in ID_COLUMNS)])
+    return f"""
+        select case
+{whens}
+            end as broken, *
+        from (select *, {values} from {raw})
+    """
 
 
 def typed_columns(valid: str = "true") -> str:
-    """The lake's columns from the raw text of a row that broke no rule (the casts cannot fail or round); NULL
-    where the SQL condition `valid` is false."""
-    casts = {
-        "event_time": f"strptime(event_time, {quoted(TIME_FORMAT)})",
-        **{c: f"{c}::bigint" for c in ID_COLUMNS},
-        "price": "price::decimal(10, 2)",
-    }
-    return ",\n".join(f"case when {valid} then {casts.get(c, c)}::{LAKE_TYPES[c]} end as {c}" for c in RAW_COLUMNS)
+    """The lake's columns of a row of `parsed` that broke no rule (the casts cannot fail or round); NULL where
+    the SQL condition `valid` is false."""
+    values = {"event_time": "event_time_value", **{c: f"{c}_value" for c in ID_COLUMNS}}
+    return ",\n".join(f"case when {valid} then {values.get(c, c)}::{LAKE_TYPES[c]} end as {c}" for c in RAW_COLUMNS)
 
 
 def raw_line() -> str:
