@@ -36,6 +36,7 @@ lock: ## re-resolve requirements.lock from pyproject.toml (needs PyPI)
 # The generated data spans October and November 2019 (the sale days included), like the two real months.
 DEMO_EVENTS ?= 300000
 DEMO_DAYS   ?= 61
+DEMO_SEED   ?= 46
 DEMO_CSV    := data/raw/demo-$(DEMO_EVENTS)-$(DEMO_DAYS)d.csv.gz
 
 .PHONY: demo
@@ -43,7 +44,7 @@ demo: install ## the whole pipeline: generate (or RAW=your files), land, dbt bui
 ifeq ($(strip $(RAW)),)
 	@echo "==> generating $(DEMO_EVENTS) events over $(DEMO_DAYS) days from 2019-10-01 into $(DEMO_CSV)"
 	@test -f $(DEMO_CSV) || { mkdir -p data/raw && \
-		$(BIN)/ingest generate --events $(DEMO_EVENTS) --days $(DEMO_DAYS) --seed 46 --out $(DEMO_CSV); }
+		$(BIN)/ingest generate --events $(DEMO_EVENTS) --days $(DEMO_DAYS) --seed $(DEMO_SEED) --out $(DEMO_CSV); }
 	@echo "==> landing into the lake at $(LAKE_URI) (a file landed before is skipped)"
 	$(BIN)/ingest land $(DEMO_CSV)
 else

@@ -75,7 +75,8 @@ def header(title: str, subtitle: str, source: Warehouse, kpis: dict[str, Any] | 
     as_of = ""
     if kpis is not None and not pd.isna(kpis.get("last_purchased_at")):
         as_of = f" · data up to the last purchase, {pd.Timestamp(kpis['last_purchased_at']):%Y-%m-%d %H:%M} UTC"
-    st.caption(markdown_text(f"{subtitle} · read from the {source.describe()}{as_of}"))
+    # describe() is Markdown of the settings (a path in code style), not text from the data.
+    st.caption(f"{markdown_text(subtitle)} · read from the {source.describe()}{markdown_text(as_of)}")
 
 
 def filters(source: Warehouse, with_category: bool = True) -> marts.Filters:

@@ -1,5 +1,6 @@
 """`python tools/screenshots.py`: start the dashboard on 127.0.0.1, take a PNG of each page with headless
-Chromium, and stop both again (`make dashboard-screenshots`).
+Chromium, stop both again, and write the stamp of what they show (docs/screenshots/SOURCE, see
+screenshot_stamp.py). `make dashboard-screenshots` builds the demo's data first and runs this on it.
 
 Streamlit draws a page in the browser from messages on a websocket, after the page has loaded; Chromium's
 `--screenshot` with a `--virtual-time-budget` fires before those arrive whenever a query takes a moment. So the
@@ -24,6 +25,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from screenshot_stamp import STAMP, stamp
 from websockets.sync.client import connect
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -166,8 +168,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-height", type=int, default=1000,
                         help="window height at least; it grows to the whole page (default 1000)")
     parser.add_argument("--timeout", type=float, default=120, help="seconds a page may take to render")
+    parser.add_argument("--demo", nargs=3, metavar=("EVENTS", "DAYS", "SEED"),
+                        help="the make demo parameters of the data shown: writes the stamp docs/screenshots/SOURCE")
     args = parser.parse_args(argv)
     take(args.out, args.chromium, args.width, args.min_height, args.timeout)
+    if args.demo:
+        events, days, seed = args.demo
+        source = PROJECT / STAMP
+        source.write_text(stamp(PROJECT, {"DEMO_EVENTS": events, "DEMO_DAYS": days, "DEMO_SEED": seed}))
+        print(f"{source} (what they show)")
     return 0
 
 
