@@ -1,8 +1,9 @@
-{#- on-run-start, dev target (DuckDB) only: when the selected nodes read the lake and it holds no events yet,
-    stop at once with one line that says what to do, instead of DuckDB's "No files found" deep inside the
-    staging model. The glob is the one the source reads (models/staging/clickstream/_clickstream__sources.yml). -#}
+{#- on-run-start, dev target (DuckDB) only: when `dbt build` or `dbt run` is to build the staging model and the
+    lake holds no events yet, stop at once with one line that says what to do, instead of DuckDB's "No files
+    found" deep inside the staging model (compiling needs no data, so `dbt compile` is never stopped). The glob
+    is the one the source reads (models/staging/clickstream/_clickstream__sources.yml). -#}
 {% macro check_lake_has_events() %}
-    {%- if execute and target.type == 'duckdb'
+    {%- if execute and target.type == 'duckdb' and flags.WHICH in ['build', 'run']
         and 'model.clickstream.stg_clickstream__events' in selected_resources -%}
         {#- The variable and default of the source's external_location. -#}
         {%- set lake = env_var('LAKE_URI', 'data/lake') -%}

@@ -1,3 +1,5 @@
+-- Incremental (dbt_project.yml): whole days are rewritten, those with a purchase landed since the last build and
+-- the later days of the same buyers, whose order sequence a new (or late) order can change.
 with
 
 events as (
@@ -12,10 +14,46 @@ orders as (
 
 ),
 
-purchases as (
+all_purchases as (
 
     select * from events
     where event_type = 'purchase'
+
+),
+
+{% if is_incremental() %}
+
+new_by_buyer as (
+
+    select
+        user_id,
+        min(event_at) as first_new_at
+
+    from all_purchases
+    where landed_at > {{ landed_watermark() }}
+    group by user_id
+
+),
+
+rewritten_dates as (
+
+    select distinct all_purchases.event_date
+    from all_purchases
+    inner join new_by_buyer
+        on
+            all_purchases.user_id = new_by_buyer.user_id
+            and all_purchases.event_at >= new_by_buyer.first_new_at
+
+),
+
+{% endif %}
+
+purchases as (
+
+    select * from all_purchases
+    {%- if is_incremental() %}
+    where event_date in (select rewritten_dates.event_date from rewritten_dates)
+    {%- endif %}
 
 ),
 
@@ -33,6 +71,7 @@ final as (
         purchases.brand,
         purchases.category_code,
         purchases.price,
+        purchases.landed_at,
         -- Last: the partition column on Athena (dbt_project.yml).
         purchases.event_date as purchase_date
 
