@@ -256,7 +256,7 @@ def _stage(name: str, source: Path, work: Path, landed_at: datetime, window: Win
         written = _run_with_progress(con, f"""
             copy (
                 select
-                    {typed_columns(valid="broken is null")},
+                    {typed_columns()},
                     {quoted(name)}::{LAKE_TYPES["source_file"]} as source_file,
                     {quoted(landed_at.isoformat(sep=' '))}::{LAKE_TYPES["landed_at"]} as landed_at,
                     case when broken is null then event_time_value::date end as event_date

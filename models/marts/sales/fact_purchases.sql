@@ -1,5 +1,5 @@
--- Incremental (dbt_project.yml): whole days are rewritten, those with a purchase landed since the last build and
--- the later days of the same buyers, whose order sequence a new (or late) order can change.
+-- Incremental (dbt_project.yml): whole days are rewritten, those with a purchase landed since the last build
+-- and the later days of the same buyers, whose order sequence a new (or late) order can change.
 with
 
 events as (
