@@ -41,8 +41,8 @@ WORK_GROUP = "clickstream"
 SCHEMA = "clickstream"
 RAW_DATABASE = "clickstream_raw"
 # The big tables and their partition column (dbt_project.yml).
-PARTITIONED = {"stg_clickstream__events": "event_date", "fact_purchases": "purchase_date",
-               "fact_sessions": "session_date"}
+PARTITIONED = {"stg_clickstream__events": "event_date", "int_events_aggregated_to_user_sessions": "session_date",
+               "fact_purchases": "purchase_date", "fact_sessions": "session_date"}
 
 # Every function the Athena SQL calls, each a Trino function that Athena engine v3 has
 # (https://docs.aws.amazon.com/athena/latest/ug/functions-env3.html). A name missing here is either a DuckDB

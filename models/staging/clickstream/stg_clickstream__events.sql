@@ -1,8 +1,15 @@
+-- Incremental (dbt_project.yml): a build rewrites only the days that received rows landed since the last
+-- build, each day whole, from all of its lake rows. So an exact duplicate of an event built before, landed
+-- later in another file, is still kept once, and a late file for a day built long ago is taken in.
 with
 
 source as (
 
     select * from {{ source('clickstream', 'events') }}
+    {%- if is_incremental() %}
+    where {{ in_dates('event_date', 'select distinct event_date from ' ~ source('clickstream', 'events')
+        ~ ' where landed_at > ' ~ landed_watermark()) }}
+    {%- endif %}
 
 ),
 
