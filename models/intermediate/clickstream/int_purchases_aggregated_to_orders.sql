@@ -15,7 +15,7 @@ purchases as (
 
 ),
 
-final as (
+orders as (
 
     select
         {{ surrogate_key(['user_id', 'session_id']) }} as order_id,
@@ -30,6 +30,26 @@ final as (
     group by
         user_id,
         session_id
+
+),
+
+-- The customer's orders numbered by time (the order id breaks a tie), so that the first order is one row.
+final as (
+
+    select
+        order_id,
+        user_id,
+        session_id,
+        first_purchased_at,
+        last_purchased_at,
+        purchases,
+        revenue,
+        row_number() over (
+            partition by user_id
+            order by first_purchased_at, order_id
+        ) as order_sequence
+
+    from orders
 
 )
 

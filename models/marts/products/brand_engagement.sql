@@ -93,7 +93,8 @@ thresholds as (
 
     select
         avg(log_sessions) as average_log_sessions,
-        avg(conversion_rate) as average_conversion_rate
+        avg(conversion_rate) as average_conversion_rate,
+        avg(stickiness) as average_stickiness
 
     from brands
     where is_in_matrix
@@ -126,9 +127,16 @@ final as (
             when brands.log_sessions >= thresholds.average_log_sessions then 'Window Shoppers'
             else 'Underperformers'
         end as performance_quadrant,
+        coalesce(
+            brands.is_in_matrix
+            and brands.stickiness >= thresholds.average_stickiness
+            and brands.conversion_rate < thresholds.average_conversion_rate,
+            false
+        ) as is_high_stickiness_low_conversion,
         -- Where the matrix is split, published so that a chart draws the lines without redoing the logic.
         round(exp(thresholds.average_log_sessions), 2) as matrix_split_sessions,
-        round(thresholds.average_conversion_rate, 4) as matrix_split_conversion_rate
+        round(thresholds.average_conversion_rate, 4) as matrix_split_conversion_rate,
+        round(thresholds.average_stickiness, 4) as average_matrix_stickiness
 
     from brands
     cross join thresholds

@@ -71,6 +71,8 @@ final as (
         purchases.brand,
         purchases.category_code,
         purchases.price,
+        orders.order_sequence,
+        orders.order_sequence = 1 as is_first_order,
         purchases.landed_at,
         -- Last: the partition column on Athena (dbt_project.yml).
         purchases.event_date as purchase_date

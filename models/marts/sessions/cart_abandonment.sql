@@ -1,0 +1,88 @@
+-- Per month, brand and top-level category: a session abandons its cart when it has a cart event and ends
+-- without any purchase (has_purchase of fact_sessions), so the monthly total matches the session funnel.
+with
+
+session_products as (
+
+    select * from {{ ref('int_events_aggregated_to_session_products') }}
+
+),
+
+sessions as (
+
+    select * from {{ ref('fact_sessions') }}
+
+),
+
+products as (
+
+    select * from {{ ref('dim_product') }}
+
+),
+
+cart_activity as (
+
+    select
+        sessions.month_start_date,
+        -- As in top_categories: products without a brand or category code stay in as one 'unknown' group.
+        coalesce(products.brand, 'unknown') as brand,
+        coalesce(products.category_main, 'unknown') as category_main,
+        session_products.session_id,
+        session_products.carts > 0 as has_cart,
+        session_products.carts > 0 and not sessions.has_purchase as is_abandoned,
+        session_products.carts,
+        session_products.removals,
+        session_products.cart_value
+
+    from session_products
+    inner join sessions
+        on session_products.session_id = sessions.session_id
+    inner join products
+        on session_products.product_id = products.product_id
+    where
+        session_products.carts > 0
+        or session_products.removals > 0
+
+),
+
+segments as (
+
+    select
+        month_start_date,
+        brand,
+        category_main,
+        count(distinct case when has_cart then session_id end) as sessions_with_cart,
+        count(distinct case when is_abandoned then session_id end) as abandoned_sessions,
+        cast(sum(carts) as bigint) as carts,
+        cast(sum(removals) as bigint) as removals,
+        sum(cart_value) as cart_value,
+        sum(case when is_abandoned then cart_value else 0 end) as abandoned_cart_value
+
+    from cart_activity
+    group by
+        month_start_date,
+        brand,
+        category_main
+
+),
+
+final as (
+
+    select
+        month_start_date,
+        {{ format_year_month('month_start_date') }} as month_label,
+        brand,
+        category_main,
+        sessions_with_cart,
+        abandoned_sessions,
+        round({{ safe_divide('abandoned_sessions', 'sessions_with_cart') }}, 4) as abandonment_rate,
+        carts,
+        removals,
+        cart_value,
+        abandoned_cart_value
+
+    from segments
+
+)
+
+select * from final
