@@ -16,14 +16,15 @@ class Measurement:
     seconds: float
     peak_mib: float
     rows: int
+    cpu_seconds: float = 0.0
 
     @property
     def rows_per_second(self) -> float:
         return self.rows / self.seconds if self.seconds else 0.0
 
     def line(self) -> str:
-        return (f"{self.step:<34} {self.seconds:8.1f} s {self.rows_per_second:13,.0f} rows/s "
-                f"{self.peak_mib:9,.0f} MiB peak")
+        return (f"{self.step:<34} {self.seconds:8.1f} s {self.cpu_seconds:8.1f} CPU-s "
+                f"{self.rows_per_second:13,.0f} rows/s {self.peak_mib:9,.0f} MiB peak")
 
 
 def measure(step: str, command: list[str], rows: int, env: dict | None = None) -> Measurement:
@@ -35,7 +36,8 @@ def measure(step: str, command: list[str], rows: int, env: dict | None = None) -
     seconds = time.monotonic() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{step} failed (exit {os.waitstatus_to_exitcode(status)}): {' '.join(command)}")
-    return Measurement(step, seconds, usage.ru_maxrss / 1024, rows)
+    # Peak memory: the largest single process (a JVM, DuckDB); CPU: the child and every process it waited for.
+    return Measurement(step, seconds, usage.ru_maxrss / 1024, rows, usage.ru_utime + usage.ru_stime)
 
 
 def generated_csv(work: Path, events: int) -> tuple[Path, Measurement | None]:

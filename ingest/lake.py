@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import json
+import logging
 import os
 import shutil
 import socket
@@ -34,6 +35,8 @@ from pathlib import Path
 
 from ingest.aws import errors_explained, split_s3_uri
 from ingest.errors import IngestError, LakeError
+
+log = logging.getLogger("ingest.lake")
 
 EVENTS = "events"
 QUARANTINE = "_quarantine"
@@ -169,6 +172,10 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def _waiting(lake: Lake, holder: bytes | None, timeout: float) -> None:
+    log.info("waiting for %s to finish with lake %s (up to %g s)", _describe(holder), lake.uri, timeout)
+
+
 def _gave_up(lake: Lake, holder: bytes | None, timeout: float, how_to_free: str) -> LakeError:
     return LakeError(f"lake {lake.uri} is being written by {_describe(holder)}; gave up after waiting {timeout:g} s "
                      f"(--wait sets how long): run again when it has finished. {how_to_free}")
@@ -209,7 +216,7 @@ class LocalLake(Lake):
             handle = (self.root / LOCK).open("a+b")
         try:
             # flock: the kernel releases it when the holder dies, even on kill -9.
-            deadline = time.monotonic() + timeout
+            deadline, waited = time.monotonic() + timeout, False
             while True:
                 try:
                     fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -219,6 +226,9 @@ class LocalLake(Lake):
                     holder = handle.read()
                     if time.monotonic() >= deadline:
                         raise _gave_up(self, holder, timeout, "") from None
+                    if not waited:
+                        _waiting(self, holder, timeout)
+                        waited = True
                     time.sleep(_LOCK_POLL_SECONDS)
             with self.storage_errors():
                 handle.seek(0)
@@ -294,7 +304,7 @@ class S3Lake(Lake):
         """A lock object created only if absent (a conditional put, If-None-Match: *)."""
         from botocore.exceptions import ClientError
 
-        deadline = time.monotonic() + timeout
+        deadline, waited = time.monotonic() + timeout, False
         with self.storage_errors():
             while True:
                 try:
@@ -311,6 +321,9 @@ class S3Lake(Lake):
                 if time.monotonic() >= deadline:
                     raise _gave_up(self, holder, timeout, f"If no landing is running (one killed on another "
                                    f"machine leaves its lock), remove {self.path(LOCK)}.")
+                if not waited:
+                    _waiting(self, holder, timeout)
+                    waited = True
                 time.sleep(_LOCK_POLL_SECONDS)
         try:
             yield

@@ -8,3 +8,15 @@ bench-land: install ## time `ingest land` against a bare DuckDB COPY on EVENTS g
 .PHONY: bench
 bench: install ## generate EVENTS rows, land them and dbt build, timing each step (default 10M)
 	$(PY) benchmarks/bench_pipeline.py --events $(EVENTS)
+
+# The daily run's cost: a full build of EVENTS generated events, then one more day (about 330,000 events) landed
+# and built incrementally; the same day on a history of EVENTS_LARGE events too (default 30M: several minutes).
+EVENTS_LARGE ?= 30000000
+
+.PHONY: bench-incremental
+bench-incremental: install ## full dbt build of EVENTS events vs one more day built incrementally, and on EVENTS_LARGE
+	$(PY) benchmarks/bench_incremental.py --events $(EVENTS) --events $(EVENTS_LARGE)
+
+.PHONY: bench-spark
+bench-spark: install ## this project against the PySpark reference (../shared/bench) on EVENTS generated rows
+	$(PY) benchmarks/bench_spark.py --events $(EVENTS)

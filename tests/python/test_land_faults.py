@@ -315,6 +315,8 @@ def test_two_landings_at_once_land_once(tmp_path):
 
     assert [run.returncode for run in runs] == [0, 0], outputs
     assert sorted(out.splitlines()[0].split()[0] for out, _ in outputs) == ["landed", "skipped"]
+    waiter = next(err for out, err in outputs if out.startswith("skipped"))
+    assert "waiting for the landing started" in waiter
     assert _lake_rows(lake) == 400_000
 
 

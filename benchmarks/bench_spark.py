@@ -1,0 +1,92 @@
+"""This project against the PySpark reference of the same pipeline, on the same generated file, in the same run.
+
+    python benchmarks/bench_spark.py [--events 10000000] [--work data/bench] [--spark-venv .venv-spark]
+
+The reference, ../shared/bench/spark_reference.py, lands the CSV and builds every mart with this project's
+definitions in one local PySpark job (what the original Glue pipelines did). PySpark is a benchmark-only
+dependency: it is installed here into its own environment (--spark-venv), never into the project's lock; Java 17
+comes from Debian's packages when `java` is missing. Each step's wall time, CPU time and peak memory are printed,
+with the ratios. Target (issue: real scale): land + full `dbt build` (with its tests) at least 5x faster than the
+reference at 10M events, and the build at most twice the landing. Figures: docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from measure import Measurement, generated_csv, measure
+
+PROJECT = Path(__file__).resolve().parents[1]
+REFERENCE = PROJECT.parent / "shared" / "bench" / "spark_reference.py"
+PYSPARK = "pyspark==4.0.1"
+
+
+def spark_python(venv: Path) -> Path:
+    """The Python of an environment with PySpark, and a Java runtime on the PATH; both installed when missing."""
+    if shutil.which("java") is None:
+        print("... installing Java 17 (openjdk-17-jre-headless) from Debian's packages", file=sys.stderr)
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "openjdk-17-jre-headless"], check=True)
+    python = venv / "bin" / "python"
+    has_pyspark = python.exists() and subprocess.run([str(python), "-c", "import pyspark"]).returncode == 0
+    if not has_pyspark:
+        print(f"... installing {PYSPARK} into {venv}", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", PYSPARK], check=True)
+    return python
+
+
+def run_project(csv: Path, work: Path, events: int) -> list[Measurement]:
+    lake, warehouse = work / "spark-bench-lake", work / "spark-bench.duckdb"
+    shutil.rmtree(lake, ignore_errors=True)
+    warehouse.unlink(missing_ok=True)
+    env = {"LAKE_URI": str(lake), "DUCKDB_PATH": str(warehouse), "DBT_TARGET": "dev"}
+    dbt = Path(sys.executable).parent / "dbt"
+    return [
+        measure("project: land", [sys.executable, "-m", "ingest", "land", str(csv), "--lake", str(lake)], events, env),
+        measure("project: dbt build (with tests)", [str(dbt), "build", "--quiet"], events, env),
+    ]
+
+
+def run_reference(python: Path, csv: Path, work: Path, events: int) -> Measurement:
+    out = work / "spark-out"
+    shutil.rmtree(out, ignore_errors=True)
+    return measure("PySpark reference (land + models)",
+                   [str(python), str(REFERENCE), "--project", str(PROJECT), "--out", str(out), str(csv)], events)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, default=10_000_000)
+    parser.add_argument("--work", default="data/bench")
+    parser.add_argument("--spark-venv", default=".venv-spark")
+    args = parser.parse_args()
+    if not REFERENCE.exists():
+        raise SystemExit(f"the PySpark reference is not at {REFERENCE}: this benchmark needs ../shared/bench")
+
+    python = spark_python(Path(args.spark_venv))
+    work = Path(args.work)
+    csv, _ = generated_csv(work, args.events)
+    # One run each, the project first then the reference, on the same file: the machine's load is shared.
+    project = run_project(csv, work, args.events)
+    reference = run_reference(python, csv, work, args.events)
+
+    print(f"{args.events:,} generated events, {csv.stat().st_size / 2**20:,.0f} MiB of CSV")
+    for step in [*project, reference]:
+        print(step.line())
+    total = sum(step.seconds for step in project)
+    cpu = sum(step.cpu_seconds for step in project)
+    print(f"project total: {total:.1f} s, {cpu:.1f} CPU-s; PySpark reference: {reference.seconds:.1f} s, "
+          f"{reference.cpu_seconds:.1f} CPU-s")
+    print(f"ratio reference / project: {reference.seconds / total:.2f}x wall (target >= 5x), "
+          f"{reference.cpu_seconds / cpu:.2f}x CPU")
+    print(f"ratio dbt build / land: {project[1].seconds / project[0].seconds:.2f}x (target <= 2x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
