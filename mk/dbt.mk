@@ -51,14 +51,17 @@ lint: install ## every pre-commit hook on every file: ruff, sqlfluff, YAML, dete
 lint-sql: install ## sqlfluff on the models, tests, analyses and snapshots (`make lint-sql FIX=1` fixes them)
 	DUCKDB_PATH=:memory: $(BIN)/sqlfluff $(if $(FIX),fix,lint) models tests analyses snapshots
 
+# mf validate-configs: the semantic layer's configs (models/semantic/), then each semantic model, dimension,
+# entity, measure and metric queried once against the warehouse just built.
 .PHONY: test-dbt
-test-dbt: install ## land the real sample and generated events into a throwaway lake, dbt build and docs generate
+test-dbt: install ## land the real sample and generated events into a throwaway lake, dbt build, mf validate-configs, docs generate
 	rm -rf $(DBT_CI_DATA) && mkdir -p $(DBT_CI_DATA)
 	LAKE_URI=$(DBT_CI_DATA)/lake $(PY) -m ingest land $(SAMPLE)
 	$(PY) -m ingest generate --events $(DBT_CI_EVENTS) --remove-from-cart --out $(DBT_CI_DATA)/generated.csv
 	LAKE_URI=$(DBT_CI_DATA)/lake $(PY) -m ingest land $(DBT_CI_DATA)/generated.csv
 	LAKE_URI=$(DBT_CI_DATA)/lake DUCKDB_PATH=$(DBT_CI_DATA)/warehouse.duckdb $(DBT) source freshness
 	LAKE_URI=$(DBT_CI_DATA)/lake DUCKDB_PATH=$(DBT_CI_DATA)/warehouse.duckdb $(DBT) build
+	LAKE_URI=$(DBT_CI_DATA)/lake DUCKDB_PATH=$(DBT_CI_DATA)/warehouse.duckdb $(BIN)/mf validate-configs
 	LAKE_URI=$(DBT_CI_DATA)/lake DUCKDB_PATH=$(DBT_CI_DATA)/warehouse.duckdb $(DBT) docs generate
 
 .PHONY: conventions

@@ -50,9 +50,9 @@ PARTITIONED = {"stg_clickstream__events": "event_date", "int_events_aggregated_t
 # function: add it once its Athena documentation is checked. sqlglot alone would let both through.
 ATHENA_FUNCTIONS = {
     "avg", "cast", "coalesce", "count", "date_add", "date_format", "date_trunc", "day_of_week", "exp", "extract",
-    "hour", "lead", "ln", "lower", "max", "max_by", "md5", "min", "minute", "nullif", "rank", "round", "second",
-    "sequence", "split_part", "sum", "to_hex", "to_milliseconds", "to_utf8", "trim", "unnest", "week_of_year",
-    "year_of_week",
+    "floor", "hour", "lead", "ln", "lower", "max", "max_by", "md5", "min", "minute", "nullif", "rank", "round",
+    "row_number", "second", "sequence", "split_part", "sum", "to_hex", "to_milliseconds", "to_utf8", "trim",
+    "unnest", "week_of_year", "year_of_week",
 }
 
 
