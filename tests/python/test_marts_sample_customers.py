@@ -25,6 +25,7 @@ MARTS = [
     "customer_rfm",
     "cart_abandonment",
     "cart_abandonment_monthly",
+    "cart_abandonment_by_category",
     "product_funnel",
     "category_funnel",
     "product_affinity",
@@ -214,7 +215,7 @@ def test_cart_abandonment_monthly(warehouse: duckdb.DuckDBPyConnection, raw: duc
     assert rates == [(round(24 / 35, 4),), (1.0,)]
 
 
-def test_cart_abandonment_by_brand_and_category(
+def test_cart_abandonment_by_brand_and_category_and_by_category(
     warehouse: duckdb.DuckDBPyConnection, raw: duckdb.DuckDBPyConnection
 ) -> None:
     # No product changes brand or category in the sample, so the event's are the product's current ones.
@@ -243,6 +244,27 @@ def test_cart_abandonment_by_brand_and_category(
     assert actual == expected
     # The segments' values add up to the month's; their sessions may not (a session can cart two brands).
     assert sum(row[6] for row in actual) == sum(row[3] for row in ABANDONMENT)
+    by_category = raw.execute(
+        """
+        select
+            sessions.month,
+            events.category_or_unknown,
+            count(distinct case when events.event_type = 'cart' then sessions.user_session end),
+            count(distinct case when events.event_type = 'cart' and not sessions.has_purchase
+                then sessions.user_session end),
+            coalesce(sum(case when events.event_type = 'cart' and not sessions.has_purchase then events.amount end), 0)
+        from sessions
+        inner join events using (user_session)
+        where events.event_type in ('cart', 'remove_from_cart')
+        group by all
+        order by all
+        """
+    ).fetchall()
+    actual = warehouse.execute(
+        "select month_label, category_main, sessions_with_cart, abandoned_sessions, abandoned_cart_value"
+        " from cart_abandonment_by_category order by all"
+    ).fetchall()
+    assert actual == by_category
 
 
 def test_product_funnel(warehouse: duckdb.DuckDBPyConnection, raw: duckdb.DuckDBPyConnection) -> None:

@@ -1,0 +1,95 @@
+{#- The cart abandonment marts cut by segment: one row per month a session started in and each of `segments`
+    (a list of 'brand' and/or 'category_main', the product's current ones, 'unknown' when it has none). A
+    session abandons its cart when it has a cart event and ends without any purchase (fact_sessions), so the
+    segments of a month describe the same sessions as cart_abandonment_monthly. One body for every cut. -#}
+{% macro cart_abandonment_segments(segments) -%}
+with
+
+session_products as (
+
+    select * from {{ ref('int_events_aggregated_to_session_products') }}
+
+),
+
+sessions as (
+
+    select * from {{ ref('fact_sessions') }}
+
+),
+
+products as (
+
+    select * from {{ ref('dim_product') }}
+
+),
+
+cart_activity as (
+
+    select
+        sessions.month_start_date,
+        {%- for segment in segments %}
+        coalesce(products.{{ segment }}, 'unknown') as {{ segment }},
+        {%- endfor %}
+        session_products.session_id,
+        session_products.carts > 0 as has_cart,
+        session_products.carts > 0 and not sessions.has_purchase as is_abandoned,
+        session_products.carts,
+        session_products.removals,
+        session_products.cart_value
+
+    from session_products
+    inner join sessions
+        on session_products.session_id = sessions.session_id
+    inner join products
+        on session_products.product_id = products.product_id
+    where
+        session_products.carts > 0
+        or session_products.removals > 0
+
+),
+
+by_segment as (
+
+    select
+        month_start_date,
+        {%- for segment in segments %}
+        {{ segment }},
+        {%- endfor %}
+        count(distinct case when has_cart then session_id end) as sessions_with_cart,
+        count(distinct case when is_abandoned then session_id end) as abandoned_sessions,
+        cast(sum(carts) as bigint) as carts,
+        cast(sum(removals) as bigint) as removals,
+        sum(cart_value) as cart_value,
+        sum(case when is_abandoned then cart_value else 0 end) as abandoned_cart_value
+
+    from cart_activity
+    group by
+        month_start_date
+        {%- for segment in segments %},
+        {{ segment }}
+        {%- endfor %}
+
+),
+
+final as (
+
+    select
+        month_start_date,
+        {{ format_year_month('month_start_date') }} as month_label,
+        {%- for segment in segments %}
+        {{ segment }},
+        {%- endfor %}
+        sessions_with_cart,
+        abandoned_sessions,
+        round({{ safe_divide('abandoned_sessions', 'sessions_with_cart') }}, 4) as abandonment_rate,
+        carts,
+        removals,
+        cart_value,
+        abandoned_cart_value
+
+    from by_segment
+
+)
+
+select * from final
+{%- endmacro %}

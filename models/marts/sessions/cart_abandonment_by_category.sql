@@ -1,0 +1,2 @@
+-- Per month and top-level category (macros/cart_abandonment_segments.sql).
+{{ cart_abandonment_segments(['category_main']) }}
