@@ -9,6 +9,13 @@ Moto's Athena executes no SQL: it records each statement and answers "succeeded"
 the SQL is well-formed for the engine and that dbt-athena sends what the project configures, never that a query
 runs on Athena or what it returns (docs/aws.md lists what to check first on a real account). Data and unit tests
 are compiled but not run here: they need rows back.
+
+The incremental models' tables are registered in moto's Glue before the build, as a previous build would have
+left them, so dbt builds them the incremental way: their SQL is compiled on its incremental branch and dbt-athena
+sends its insert_overwrite (a temporary table, then an insert into the target). Their first build's SQL is
+the one `dbt compile` writes (no table yet), parsed like every other model; its CTAS is not sent here (moto's
+Glue never holds the table a first build creates, and dbt-athena's incremental materialization reads the
+table's versions after building it).
 """
 
 from __future__ import annotations
@@ -43,6 +50,10 @@ RAW_DATABASE = "clickstream_raw"
 # The big tables and their partition column (dbt_project.yml).
 PARTITIONED = {"stg_clickstream__events": "event_date", "int_events_aggregated_to_user_sessions": "session_date",
                "fact_purchases": "purchase_date", "fact_sessions": "session_date"}
+# The incremental models (dbt_project.yml): the same four, each overwriting its day partitions.
+INCREMENTAL = set(PARTITIONED)
+# dbt-athena's temporary table of an incremental build.
+TMP_SUFFIX = "__dbt_tmp"
 
 # Every function the Athena SQL calls, each a Trino function that Athena engine v3 has
 # (https://docs.aws.amazon.com/athena/latest/ug/functions-env3.html). A name missing here is either a DuckDB
@@ -120,16 +131,40 @@ def prod(moto_server, tmp_path_factory) -> dict:
     _dbt(["compile", "--target", "prod"], environ, work / "target")
     compiled = work / "target-compiled"
     (work / "target" / "compiled").rename(compiled)
+    _register_incremental_tables(glue, compiled)
     first_statement = len(_statements(athena))
     _dbt(["build", "--target", "prod", "--resource-type", "seed", "--resource-type", "model",
           "--resource-type", "snapshot"], environ, work / "target")
     return {
         "debug": debug.stdout,
         "compiled": compiled,
+        "compiled_by_build": work / "target" / "compiled",
         "manifest": json.loads((work / "target" / "manifest.json").read_text()),
         "statements": _statements(athena)[first_statement:],
         "raw_table": glue.get_table(DatabaseName=RAW_DATABASE, Name="events")["Table"],
     }
+
+
+def _register_incremental_tables(glue, compiled: Path) -> None:
+    """The incremental models' tables in Glue, as their first build on Athena leaves them (moto's Athena runs no
+    CTAS): Hive tables of Parquet files partitioned by day, with the columns of their compiled SQL."""
+    glue.create_database(DatabaseInput={"Name": SCHEMA})
+    for model in sorted(INCREMENTAL):
+        [path] = compiled.rglob(f"{model}.sql")
+        columns = _output_columns(sqlglot.parse_one(path.read_text(), read="athena"))
+        glue.create_table(DatabaseName=SCHEMA, TableInput={
+            "Name": model,
+            "TableType": "EXTERNAL_TABLE",
+            "Parameters": {"classification": "parquet"},
+            "PartitionKeys": [{"Name": PARTITIONED[model], "Type": "date"}],
+            "StorageDescriptor": {
+                "Columns": [{"Name": column, "Type": "string"} for column in columns if column != PARTITIONED[model]],
+                "Location": f"{TABLES}{SCHEMA}/{model}/00000000-0000-0000-0000-000000000000",
+                "InputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+                "OutputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+                "SerdeInfo": {"SerializationLibrary": "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"},
+            },
+        })
 
 
 @pytest.fixture(scope="module")
@@ -225,12 +260,12 @@ def test_every_statement_sent_to_athena_parses(prod):
 
 
 def _tables_created(statements: list[str]) -> dict[str, exp.Create]:
-    """The CREATE TABLE ... AS SELECT that dbt sent, by table name."""
+    """The CREATE TABLE ... AS SELECT that dbt sent, by model: for an incremental model, its temporary table's."""
     created = {}
     for statement in statements:
         tree = sqlglot.parse_one(statement, read="athena")
         if isinstance(tree, exp.Create) and tree.kind == "TABLE" and isinstance(tree.expression, exp.Query):
-            created[tree.this.name] = tree
+            created[tree.this.name.removesuffix(TMP_SUFFIX)] = tree
     return created
 
 
@@ -247,6 +282,8 @@ def _output_columns(query: exp.Query) -> list[str]:
     ctes = {cte.alias: cte.this for cte in query.ctes}
     while [type(column) for column in query.selects] == [exp.Star]:
         query = ctes[query.args["from_"].this.name]
+        while isinstance(query, exp.SetOperation):  # `union all`: the first query names the columns
+            query = query.left
     return [column.alias_or_name for column in query.selects]
 
 
@@ -258,9 +295,14 @@ def test_every_model_is_a_hive_parquet_table_big_ones_partitioned_by_day(prod):
         properties = _properties(created[model])
         assert properties["table_type"] == "'hive'" and properties["is_external"] == "TRUE", model
         assert properties["format"] == "'parquet'" and properties["write_compression"] == "'snappy'", model
-        assert re.fullmatch(rf"'{TABLES}{SCHEMA}/{model}/[0-9a-f-]{{36}}'", properties["external_location"]), model
-        expected = f"ARRAY['{PARTITIONED[model]}']" if model in PARTITIONED else None
+        table = model + TMP_SUFFIX if model in INCREMENTAL else model
+        assert re.fullmatch(rf"'{TABLES}{SCHEMA}/{table}/[0-9a-f-]{{36}}'", properties["external_location"]), model
+        # dbt-athena writes an incremental build's temporary table unpartitioned, then inserts it into the
+        # partitioned target (its partitions: the model's config, checked below).
+        expected = f"ARRAY['{PARTITIONED[model]}']" if model in PARTITIONED and model not in INCREMENTAL else None
         assert properties.get("partitioned_by") == expected, model
+        config = prod["manifest"]["nodes"][f"model.clickstream.{model}"]["config"]
+        assert config.get("partitioned_by") == ([PARTITIONED[model]] if model in PARTITIONED else None), model
 
 
 def test_partition_columns_come_last_and_every_name_is_lower_case(prod):
@@ -298,3 +340,21 @@ def test_athena_checks_catch_what_sqlglot_lets_through():
         "interval '1': Athena needs interval '<n>' <unit>",  # a number, not a string, before the unit
         "interval '1 hour': Athena needs interval '<n>' <unit>",
     ]
+
+
+def test_incremental_models_overwrite_their_days(prod):
+    """An incremental build on Athena: each incremental model compiled on its incremental branch (the days it
+    rewrites rendered as literals, none here: moto's Athena returns no rows), written to a temporary table
+    partitioned like the target, then inserted into the target (insert_overwrite; the partitions to delete are
+    those of the temporary table, none here)."""
+    for model in sorted(INCREMENTAL):
+        [path] = prod["compiled_by_build"].rglob(f"{model}.sql")
+        sql = path.read_text()
+        sqlglot.parse(sql, read="athena")
+        assert not _athena_only_problems(sql), model
+        incremental_branch = "where false" if model == "stg_clickstream__events" else '"clickstream"."' + model + '"'
+        assert incremental_branch in sql, model
+        inserts = [statement for statement in prod["statements"] if statement.lower().startswith("insert into")
+                   and f'"{model}"' in statement.split("(")[0]]
+        assert len(inserts) == 1, model
+        assert f'"{model}{TMP_SUFFIX}"' in inserts[0], model

@@ -14,16 +14,17 @@ events as (
 
 {% if is_incremental() %}
 
-previous as (
-
-    select * from {{ this }}
-
-),
-
--- The staging model keeps an event's earliest landing, so a duplicate landed again touches nothing.
+-- The staging model and this table are read by name below, not through a CTE: DuckDB materializes a CTE that
+-- is read twice, which here would copy the whole table. The staging model keeps an event's earliest landing,
+-- so a duplicate landed again touches nothing.
 new_events as (
 
-    select * from events
+    select
+        user_id,
+        session_id,
+        event_date
+
+    from {{ ref('stg_clickstream__events') }}
     where landed_at > {{ landed_watermark('last_landed_at') }}
 
 ),
@@ -41,7 +42,7 @@ touched as (
 touched_before as (
 
     select previous.*
-    from previous
+    from {{ this }} as previous
     inner join touched
         on
             previous.user_id = touched.user_id
@@ -116,7 +117,7 @@ rewritten_dates as (
 untouched as (
 
     select previous.*
-    from previous
+    from {{ this }} as previous
     where
         previous.session_date in (select rewritten_dates.session_date from rewritten_dates)
         and not exists (

@@ -12,15 +12,15 @@ user_sessions as (
 
 {% if is_incremental() %}
 
-previous as (
-
-    select * from {{ this }}
-
-),
-
+-- The intermediate model and this table are read by name below, not through a CTE: DuckDB materializes a CTE
+-- that is read twice, which here would copy the whole table.
 changed as (
 
-    select * from user_sessions
+    select
+        session_id,
+        session_date
+
+    from {{ ref('int_events_aggregated_to_user_sessions') }}
     where
         session_id is not null
         and last_landed_at > {{ landed_watermark('last_landed_at') }}
@@ -37,7 +37,7 @@ touched as (
 touched_before as (
 
     select previous.*
-    from previous
+    from {{ this }} as previous
     inner join touched
         on previous.session_id = touched.session_id
 
@@ -130,7 +130,7 @@ rewritten_dates as (
 untouched as (
 
     select previous.*
-    from previous
+    from {{ this }} as previous
     where
         previous.session_date in (select rewritten_dates.session_date from rewritten_dates)
         and previous.session_id not in (select touched.session_id from touched)
