@@ -15,6 +15,7 @@ import base64
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -29,8 +30,8 @@ from screenshot_stamp import STAMP, stamp
 from websockets.sync.client import connect
 
 PROJECT = Path(__file__).resolve().parents[1]
-# Page name -> its URL path (the first page is the app's root).
-PAGES = {"executive": "", "brands": "brands", "funnel": "funnel"}
+# One st.Page(VIEWS / "name.py", ..., url_path="path") of dashboard/app.py; the default page has no url_path.
+_PAGE = re.compile(r'st\.Page\(VIEWS / "(\w+)\.py"([^)]*)\)')
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
@@ -46,6 +47,19 @@ _RENDERED = """(() => {
 # The height of the page's content: Streamlit scrolls inside its main section, not the document.
 _CONTENT_HEIGHT = """Math.max(...['stMain', 'stAppViewContainer', 'stSidebarContent']
     .map(id => document.querySelector(`[data-testid="${id}"]`)).filter(Boolean).map(e => e.scrollHeight))"""
+
+
+def pages() -> dict[str, str]:
+    """Every page of the app, as dashboard/app.py lists them: its view's name -> its URL path ('' for the default
+    page), so that a new page gets its screenshot (docs/screenshots/<name>.png) without touching this tool."""
+    app = (PROJECT / "dashboard" / "app.py").read_text()
+    found = {}
+    for match in _PAGE.finditer(app):
+        url_path = re.search(r'url_path="([^"]*)"', match.group(2))
+        found[match.group(1)] = url_path.group(1) if url_path else ""
+    if not found:
+        raise SystemExit("no st.Page(VIEWS / ...) found in dashboard/app.py: update tools/screenshots.py")
+    return found
 
 
 def _free_port() -> int:
@@ -150,7 +164,7 @@ def take(out: Path, chromium: str, width: int, min_height: int, seconds: float) 
     try:
         _wait_for("the dashboard to start", lambda: _get(f"{base}/_stcore/health"), 60, app)
         out.mkdir(parents=True, exist_ok=True)
-        for page, path in PAGES.items():
+        for page, path in pages().items():
             shot = out / f"{page}.png"
             _screenshot(chromium, f"{base}/{path}", shot, width, min_height, seconds)
             print(f"{shot} ({page} page, {base}/{path})")

@@ -29,8 +29,12 @@ def test_the_screenshots_show_this_dashboard_on_the_demo_data(screenshot_stamp):
 
 
 def test_the_readme_shows_each_page_and_says_what_data(screenshot_stamp):
+    import screenshots
+
     readme = (PROJECT / "README.md").read_text()
-    for png in sorted((PROJECT / "docs" / "screenshots").glob("*.png")):
-        assert f"(docs/screenshots/{png.name})" in readme, png.name
+    pngs = {png.stem for png in (PROJECT / "docs" / "screenshots").glob("*.png")}
+    assert pngs == set(screenshots.pages()), "one screenshot per page of dashboard/app.py: make dashboard-screenshots"
+    for png in sorted(pngs):
+        assert f"(docs/screenshots/{png}.png)" in readme, f"the README shows no {png}.png"
     events = int(screenshot_stamp.demo_parameters(PROJECT)["DEMO_EVENTS"])
     assert re.search(rf"screenshots show {events:,} generated events", readme)
