@@ -29,14 +29,16 @@ check-prod: ## the prod target's first-run checks, one line each: ATHENA_S3_DATA
 
 # The daily run (README, "Daily run"): land what is new in the drop folder, then build incrementally. Safe to run
 # again, and when nothing is new: a file landed before is skipped, and a build reads only what was landed since
-# the last one (with nothing, it rewrites nothing). An empty drop folder still builds.
+# the last one (with nothing, it rewrites nothing). An empty drop folder still builds. The unit tests test the
+# code, not the data, whatever was landed: `make test` runs them, the daily build does not.
 DROP ?= data/drop
 
 .PHONY: daily
 daily: install ## land what is new in DROP (default data/drop), then dbt build incrementally; safe to run again
 	@test -d "$(DROP)" || { echo "no drop folder at $(DROP): set DROP to the folder new raw files arrive in"; exit 1; }
+	@if [ "$${DBT_TARGET:-dev}" = prod ]; then $(MAKE) --no-print-directory check-prod; fi
 	@if [ -n "$$(ls -A "$(DROP)")" ]; then $(BIN)/ingest land "$(DROP)"; else echo "nothing to land in $(DROP)"; fi
-	$(MAKE) --no-print-directory build
+	$(DBT) build --exclude resource_type:unit_test
 
 .PHONY: docs
 docs: install ## generate the dbt docs site (lineage from the lake to the dashboards) and serve it on 127.0.0.1:8080

@@ -1,0 +1,93 @@
+"""Benchmark the daily run: a full `dbt build` of a history, then one more day landed and built incrementally.
+
+    python benchmarks/bench_incremental.py [--events 10000000 --events 30000000] [--day-events 330000]
+
+For each history size: generate it (once, reused from data/bench like the other benchmarks), land it into a
+fresh lake, time a full `dbt build` into a fresh DuckDB warehouse, then generate one more day of events (the same
+day and the same file for every history: the day after the longest one), land it and time the incremental
+`dbt build`. Prints both wall times and their ratio per history, and how the incremental build grows with the
+history. Targets (issue 10): the incremental day at most 15 % of the full build; on a 3x longer history, at most
+1.3x the time. The figures measured are in docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+from measure import Measurement, generated_csv, measure
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, action="append", help="history size (repeat for several)")
+    parser.add_argument("--day-events", type=int, default=330_000)
+    parser.add_argument("--work", default="data/bench")
+    args = parser.parse_args()
+    sizes = args.events or [10_000_000]
+
+    work = Path(args.work)
+    histories = {events: generated_csv(work, events)[0] for events in sizes}
+    new_day = max(_last_day(csv) for csv in histories.values()) + timedelta(days=1)
+    day_csv = work / f"day-{new_day}-{args.day_events}.csv"
+    if not day_csv.exists():
+        measure("generate the new day", [sys.executable, "-m", "ingest", "generate", "--events", str(args.day_events),
+                                         "--start", str(new_day), "--days", "1", "--seed", "11",
+                                         "--out", str(day_csv)], args.day_events)
+
+    results = {events: _bench(work, events, histories[events], day_csv, args.day_events) for events in sizes}
+
+    print(f"new day {new_day}: {args.day_events:,} generated events")
+    for events, (full, incremental) in results.items():
+        print(f"history of {events:,} events")
+        print("  " + full.line())
+        print("  " + incremental.line())
+        print(f"  ratio incremental / full: {incremental.seconds / full.seconds:.1%} (target <= 15 %)")
+    if len(sizes) > 1:
+        smallest, largest = min(sizes), max(sizes)
+        growth = results[largest][1].seconds / results[smallest][1].seconds
+        print(f"incremental day on {largest:,} vs {smallest:,} events of history: {growth:.2f}x (target <= 1.3x)")
+    return 0
+
+
+def _last_day(csv: Path) -> date:
+    """The day of the last row: the generator writes its rows in time order."""
+    with csv.open("rb") as file:
+        file.seek(max(0, csv.stat().st_size - 4096))
+        last = file.read().decode().rstrip("\n").rsplit("\n", 1)[-1]
+    return date.fromisoformat(last[:10])
+
+
+def _bench(work: Path, events: int, history: Path, day_csv: Path, day_events: int) -> tuple[Measurement, ...]:
+    lake, warehouse = work / f"incremental-lake-{events}", work / f"incremental-{events}.duckdb"
+    target = work / f"incremental-target-{events}"
+    shutil.rmtree(lake, ignore_errors=True)
+    warehouse.unlink(missing_ok=True)
+    env = {"LAKE_URI": str(lake), "DUCKDB_PATH": str(warehouse), "DBT_TARGET": "dev", "DBT_TARGET_PATH": str(target),
+           "DBT_PROFILES_DIR": os.environ.get("DBT_PROFILES_DIR", ".")}
+    # Both builds as the daily run (mk/dbt.mk) builds: the unit tests test the code, not the data.
+    dbt_build = [str(Path(sys.executable).parent / "dbt"), "build", "--quiet", "--exclude", "resource_type:unit_test"]
+    land = [sys.executable, "-m", "ingest", "land"]
+
+    measure(f"land the history ({events:,})", [*land, str(history)], events, env)
+    full = measure(f"full dbt build ({events:,})", dbt_build, events, env)
+    measure("land the new day", [*land, str(day_csv)], day_events, env)
+    incremental = measure("incremental dbt build (new day)", dbt_build, day_events, env)
+    _print_slowest_nodes(target / "run_results.json", f"incremental build on {events:,} events")
+    return full, incremental
+
+
+def _print_slowest_nodes(run_results: Path, build: str, count: int = 8) -> None:
+    results = json.loads(run_results.read_text())["results"]
+    print(f"slowest {count} nodes of the {build}:", file=sys.stderr)
+    for node in sorted(results, key=lambda r: r["execution_time"], reverse=True)[:count]:
+        print(f"  {node['execution_time']:7.2f} s  {node['unique_id']}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
