@@ -15,6 +15,7 @@ page = st.navigation([
     st.Page(VIEWS / "executive.py", title="Executive", icon=":material/finance:", default=True),
     st.Page(VIEWS / "brands.py", title="Brands", icon=":material/sell:", url_path="brands"),
     st.Page(VIEWS / "funnel.py", title="Funnel", icon=":material/filter_alt:", url_path="funnel"),
+    st.Page(VIEWS / "customers.py", title="Customers", icon=":material/group:", url_path="customers"),
 ])
 with warehouse_errors():
     page.run()

@@ -239,3 +239,72 @@ def funnel_rates(months: pd.DataFrame) -> go.Figure:
                             row=1, col=column_number)
     figure.update_xaxes(type="category", title=None)
     return _layout(figure, 440, showlegend=False, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+
+
+def cohort_heatmap(cohorts: pd.DataFrame) -> go.Figure:
+    """Retention: one row per cohort (first-purchase month), one column per month since, each cell the share of
+    the cohort that bought again that month."""
+    grid = cohorts.pivot(index="cohort_month_label", columns="months_since_first_purchase", values="retention_rate")
+    sizes = cohorts.drop_duplicates("cohort_month_label").set_index("cohort_month_label")["cohort_customers"]
+    labels = [f"{month} ({count(sizes[month])})" for month in grid.index]
+    figure = go.Figure(go.Heatmap(
+        z=grid.values, x=[str(months) for months in grid.columns], y=labels, colorscale="Blues", zmin=0, zmax=1,
+        text=[[percent(value) for value in row] for row in grid.values], texttemplate="%{text}",
+        hovertemplate="Cohort %{y}, month %{x}: %{text}<extra></extra>", colorbar={"tickformat": PERCENT_AXIS},
+    ))
+    figure.update_xaxes(type="category", title="Months since the first purchase")
+    figure.update_yaxes(type="category", autorange="reversed", title="Cohort (customers)")
+    return _layout(figure, max(260, 90 + 40 * len(grid)))
+
+
+def rfm_segments(segments: pd.DataFrame) -> go.Figure:
+    """Customers per RFM segment, each bar labelled with the segment's lifetime revenue."""
+    text = [f"{count(customers)} · {money(revenue)}"
+            for customers, revenue in zip(segments["customers"], segments["revenue"], strict=True)]
+    return _ranked_bars(segments["rfm_segment"], segments["customers"], text, REVENUE_COLOR, "~s")
+
+
+def abandonment_by_month(months: pd.DataFrame) -> go.Figure:
+    """The abandonment rate per month, each bar labelled with the value left in abandoned carts."""
+    figure = go.Figure(go.Bar(
+        x=months["month_label"], y=months["abandonment_rate"], marker_color=COUNT_COLOR,
+        text=[f"{percent(rate)}<br>{money(value)} left"
+              for rate, value in zip(months["abandonment_rate"], months["abandoned_cart_value"], strict=True)],
+        textposition="auto", hovertemplate="%{x}: %{text}<extra></extra>",
+    ))
+    figure.update_xaxes(type="category", title=None)
+    figure.update_yaxes(tickformat=PERCENT_AXIS, rangemode="tozero", title="Abandonment rate")
+    return _layout(figure, 380)
+
+
+def abandonment_by_category(rows: pd.DataFrame) -> go.Figure:
+    """The abandonment rate per main category, one bar per month."""
+    figure = go.Figure()
+    for month, by_category in rows.groupby("month_label", sort=True):
+        figure.add_bar(
+            y=plotly_texts(by_category["category_main"]), x=by_category["abandonment_rate"], orientation="h",
+            name=month, customdata=[money(value) for value in by_category["abandoned_cart_value"]],
+            hovertemplate=f"{month}, %{{y}}: %{{x:.1%}}, %{{customdata}} left<extra></extra>",
+        )
+    figure.update_yaxes(autorange="reversed", type="category", title=None)
+    figure.update_xaxes(tickformat=PERCENT_AXIS, title=None)
+    categories = rows["category_main"].nunique()
+    return _layout(figure, max(300, 90 + 22 * categories * rows["month_label"].nunique()), barmode="group",
+                   legend_title_text="Month")
+
+
+def brand_pairs(pairs: pd.DataFrame) -> go.Figure:
+    """The brand pairs bought together, as a table."""
+    figure = go.Figure(go.Table(
+        header={"values": ["Brand A", "Brand B", "Orders with both", "Support", "A → B", "B → A", "Lift"],
+                "align": "left", "height": 28},
+        cells={"values": [
+            plotly_texts(pairs["item_a"]), plotly_texts(pairs["item_b"]),
+            [count(value) for value in pairs["orders_with_pair"]],
+            [percent(value, 3) for value in pairs["support"]],
+            [percent(value) for value in pairs["confidence_a_to_b"]],
+            [percent(value) for value in pairs["confidence_b_to_a"]],
+            [f"{value:,.2f}" for value in pairs["lift"]],
+        ], "align": "left", "height": 26},
+    ))
+    return _layout(figure, 40 + 26 * len(pairs), margin={"l": 0, "r": 0, "t": 0, "b": 0})

@@ -382,3 +382,87 @@ def matrix_splits(brand_rows: pd.DataFrame) -> tuple[float, float]:
         return math.nan, math.nan
     first = brand_rows.iloc[0]
     return float(first["matrix_split_sessions"]), float(first["matrix_split_conversion_rate"])
+
+
+def cohorts(warehouse: Warehouse, filters: Filters) -> pd.DataFrame:
+    """customer_cohorts: the cohorts whose first-purchase month the filters select, each with every month since."""
+    frame = warehouse.query(
+        """
+        select
+            cohort_month_start_date,
+            cohort_month_label,
+            months_since_first_purchase,
+            cohort_customers,
+            active_customers,
+            retention_rate,
+            cumulative_revenue_per_customer
+        from customer_cohorts
+        where cohort_month_start_date >= %(first_month)s and cohort_month_start_date <= %(last_month)s
+        order by cohort_month_start_date, months_since_first_purchase
+        """,
+        {"first_month": filters.first_month, "last_month": filters.last_month},
+    )
+    return _dates(frame, "cohort_month_start_date")
+
+
+def rfm_segments(warehouse: Warehouse) -> pd.DataFrame:
+    """Customers and their lifetime revenue per RFM segment (customer_rfm), the most customers first."""
+    return warehouse.query(
+        """
+        select rfm_segment, count(*) as customers, sum(monetary) as revenue
+        from customer_rfm
+        group by rfm_segment
+        order by customers desc, rfm_segment
+        """
+    )
+
+
+def abandonment(warehouse: Warehouse, filters: Filters) -> pd.DataFrame:
+    """Cart abandonment per month of the filters: cart_abandonment_monthly, or cart_abandonment_by_category's
+    rows of the chosen main category."""
+    where = "where month_start_date >= %(first_month)s and month_start_date <= %(last_month)s"
+    params: dict[str, Any] = {"first_month": filters.first_month, "last_month": filters.last_month}
+    source = "cart_abandonment_monthly"
+    if filters.category is not None:
+        source = "cart_abandonment_by_category"
+        where += " and category_main = %(category)s"
+        params["category"] = filters.category
+    frame = warehouse.query(
+        f"""
+        select month_start_date, month_label, sessions_with_cart, abandoned_sessions, abandonment_rate,
+            abandoned_cart_value
+        from {source}
+        {where}
+        order by month_start_date
+        """,
+        params,
+    )
+    return _dates(frame, "month_start_date")
+
+
+def abandonment_by_category(warehouse: Warehouse, filters: Filters) -> pd.DataFrame:
+    """cart_abandonment_by_category: each main category's rows in the months of the filters."""
+    frame = warehouse.query(
+        """
+        select month_start_date, month_label, category_main, sessions_with_cart, abandonment_rate,
+            abandoned_cart_value
+        from cart_abandonment_by_category
+        where month_start_date >= %(first_month)s and month_start_date <= %(last_month)s
+        order by month_start_date, abandoned_cart_value desc, category_main
+        """,
+        {"first_month": filters.first_month, "last_month": filters.last_month},
+    )
+    return _dates(frame, "month_start_date")
+
+
+def brand_pairs(warehouse: Warehouse, limit: int = 10) -> pd.DataFrame:
+    """The brand pairs of product_affinity bought together in the most orders (then by lift)."""
+    return warehouse.query(
+        f"""
+        select item_a, item_b, orders_with_pair, support, confidence_a_to_b, confidence_b_to_a, lift
+        from product_affinity
+        where affinity_level = 'brand'
+        order by orders_with_pair desc, lift desc, item_a, item_b
+        limit {int(limit)}
+        """
+    )

@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.util import patch_config_options
 
 APP = PROJECT / "dashboard" / "app.py"
-PAGES = {"executive": None, "brands": "views/brands.py", "funnel": "views/funnel.py"}
+PAGES = {"executive": None, "brands": "views/brands.py", "funnel": "views/funnel.py", "customers": "views/customers.py"}
 
 
 @pytest.fixture(scope="session")
@@ -534,3 +534,54 @@ def test_usage_statistics_are_off_whatever_the_working_folder(tmp_path):
     result = subprocess.run([sys.executable, "-c", script, str(APP)], cwd=tmp_path, env=env, capture_output=True,
                             text=True, check=True)
     assert result.stdout.split() == ["127.0.0.1", "False"]
+
+
+def test_customers_page_shows_the_customer_marts(built, dashboard):
+    app = dashboard("customers", DUCKDB_PATH=str(built["warehouse"]))
+    assert_shown_cleanly(app)
+    kpi = mart(built["warehouse"], "select * from kpi_summary")
+    assert metrics(app) == {"Total customers": f"{kpi['customers']:,}",
+                            "Repeat customers": f"{kpi['repeat_customers']:,}"}
+    with duckdb.connect(str(built["warehouse"]), read_only=True) as connection:
+        retention = connection.sql(
+            "select cohort_month_label, months_since_first_purchase, retention_rate from customer_cohorts"
+            " order by 1, 2").fetchall()
+        segments = connection.sql(
+            "select rfm_segment, count(*) from customer_rfm group by 1 order by 2 desc, 1").fetchall()
+        monthly = connection.sql(
+            "select month_label, abandonment_rate from cart_abandonment_monthly order by 1").fetchall()
+        by_category = connection.sql(
+            "select category_main, abandonment_rate from cart_abandonment_by_category"
+            " where month_label = '2019-10' order by abandoned_cart_value desc, category_main").fetchall()
+    # The sample: 48 October customers (none back in November), 2 new in November; no brand pair (no chart).
+    assert len(app.get("plotly_chart")) == 4
+    [heatmap] = chart_data(app, 0)
+    cells = np.array(heatmap["z"], dtype=float).reshape(len(heatmap["y"]), len(heatmap["x"]))
+    shown = {(cohort.split(" ")[0], int(month)): rate
+             for cohort, row in zip(heatmap["y"], cells, strict=True)
+             for month, rate in zip(heatmap["x"], row, strict=True) if not np.isnan(rate)}
+    assert shown == {(cohort, month): rate for cohort, month, rate in retention}
+    assert heatmap["y"] == ["2019-10 (48)", "2019-11 (2)"]
+    [segment_bars] = chart_data(app, 1)
+    assert list(zip(segment_bars["y"], segment_bars["x"], strict=True)) == segments
+    [month_bars] = chart_data(app, 2)
+    assert list(zip(month_bars["x"], month_bars["y"], strict=True)) == monthly
+    october = chart_data(app, 3)[0]
+    assert list(zip(october["y"], october["x"], strict=True)) == by_category
+    assert any("Nothing to show" in info.value for info in app.info)
+
+
+def test_customers_page_filters_cohorts_and_abandonment(built, dashboard):
+    app = dashboard("customers", DUCKDB_PATH=str(built["warehouse"]))
+    app.date_input(key="dates").set_value((date(2019, 11, 1), date(2019, 11, 30)))
+    app.selectbox(key="category").set_value("electronics").run()
+    assert_shown_cleanly(app)
+    expected = mart(
+        built["warehouse"],
+        "select abandonment_rate from cart_abandonment_by_category"
+        " where month_label = '2019-11' and category_main = 'electronics'",
+    )
+    [heatmap] = chart_data(app, 0)
+    assert heatmap["y"] == ["2019-11 (2)"]
+    [month_bars] = chart_data(app, 2)
+    assert (month_bars["x"], month_bars["y"]) == (["2019-11"], [expected["abandonment_rate"]])
