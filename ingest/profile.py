@@ -1,7 +1,7 @@
 """`ingest profile`: the figures that describe a clickstream, beside the real October 2019 ones.
 
 Works on a lake folder (the Parquet files under events/) or on a REES46 CSV file (.csv or .csv.gz), generated or
-real; every figure is one DuckDB query. The real figures are those of ../shared/DATASET.md section 2; where
+real; every figure is one DuckDB query. The real figures are those of docs/dataset.md section 2; where
 only November or the two months together are known, the text says so.
 """
 
