@@ -7,12 +7,12 @@ lake. The batches hold what makes incremental builds go wrong:
 - a session that starts before midnight in one batch and continues after it in the next;
 - a late file: rows for a day built in an earlier batch, one of them in a session built before;
 - a file that repeats rows landed before (exact duplicates) under another name, beside new rows (a file whose
-  whole content was landed before is skipped by the landing itself);
+  whole content was landed before is skipped by the landing itself), and then a file of repeated rows only;
 - a product whose price changes from batch to batch;
 - a late order, earlier than a buyer's orders built before (it changes the order sequence of the later ones);
 - events with no session.
 
-Then a build with nothing new landed changes nothing.
+Then a build with nothing new landed reads no day of the lake and changes nothing.
 """
 
 from __future__ import annotations
@@ -88,6 +88,8 @@ BATCH_3 = [
     _event("04 11:00:00", "view", SHOE, "50.00", 4, ""),
     _event("01 08:00:00", "purchase", SHOE, "50.00", 5, "s5z"),
 ]
+# Then rows landed before and nothing else: their days are read once, and the staging watermark moves past them.
+REPEATS_ONLY = [BATCH_1[1], LATE_FOR_1_OCTOBER[0], BATCH_3[3]]
 
 
 def _write(path: Path, rows: list[list[str]]) -> Path:
@@ -135,6 +137,8 @@ def builds(tmp_path_factory) -> dict:
     land(_write(work / "batch-2.csv", BATCH_2), _write(work / "late-2019-10-01.csv", LATE_FOR_1_OCTOBER))
     build()
     land(_write(work / "batch-3.csv", BATCH_3))
+    build()
+    land(_write(work / "repeats-only.csv", REPEATS_ONLY))
     # The last incremental build runs every data test too: keys unique, reconciliations across the marts.
     _run([str(BIN / "dbt"), "--no-use-colors", "build", "--exclude", "resource_type:unit_test"], environ)
     incremental = _tables(warehouse)

@@ -8,7 +8,7 @@ source as (
     select * from {{ source('clickstream', 'events') }}
     {%- if is_incremental() %}
     where {{ in_dates('event_date', 'select distinct event_date from ' ~ source('clickstream', 'events')
-        ~ ' where landed_at > ' ~ landed_watermark()) }}
+        ~ ' where landed_at > ' ~ landed_watermark('last_landed_at')) }}
     {%- endif %}
 
 ),
@@ -44,7 +44,8 @@ deduplicated as (
         price,
         user_id,
         session_id,
-        min(landed_at) as landed_at
+        min(landed_at) as landed_at,
+        max(landed_at) as last_landed_at
 
     from cleaned
     group by
@@ -77,6 +78,7 @@ final as (
         user_id,
         session_id,
         landed_at,
+        last_landed_at,
         -- Last: the partition column on Athena (dbt_project.yml).
         cast(event_at as date) as event_date
 
