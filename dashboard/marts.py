@@ -2,9 +2,11 @@
 both read.
 
 Each chart reads the mart built for it. The marts hold whole months, so the date filter selects the months the
-chosen dates touch. Where a filter narrows the data below what a chart's mart holds (a main category; a date range
-for the all-time brand and category rankings), the chart is aggregated from fact_purchases instead, the mart with
-one row per purchase, with dim_category and dim_time: the same revenue, cut finer.
+chosen dates touch; a main category selects the rows of the marts cut by category (revenue_by_month_category,
+cart_abandonment_by_category). Where a filter narrows the data below what a chart's mart holds (a main category
+for the weekday revenue and the rankings; a date range for the all-time brand and category rankings), the chart
+is aggregated from fact_purchases instead, the mart with one row per purchase, with dim_category and dim_time: the
+same revenue, cut finer.
 """
 
 from __future__ import annotations
@@ -149,38 +151,25 @@ def kpis(warehouse: Warehouse) -> dict[str, Any]:
 
 
 def monthly_revenue(warehouse: Warehouse, filters: Filters) -> pd.DataFrame:
-    """Revenue per month and its change over the calendar month before."""
-    if filters.category is None:
-        frame = warehouse.query(
-            """
-            select month_start_date, month_label, revenue, revenue_change_rate
-            from fact_monthly_summary
-            where month_start_date >= %(first_month)s and month_start_date <= %(last_month)s
-            order by month_start_date
-            """,
-            {"first_month": filters.first_month, "last_month": filters.last_month},
-        )
-        return _dates(frame, "month_start_date")
-    # Every month of the category, so that the first month shown has its change over the month before it.
+    """Revenue per month and its change over the calendar month before: fact_monthly_summary, or
+    revenue_by_month_category's rows of the chosen main category."""
+    where = "where month_start_date >= %(first_month)s and month_start_date <= %(last_month)s"
+    params: dict[str, Any] = {"first_month": filters.first_month, "last_month": filters.last_month}
+    source = "fact_monthly_summary"
+    if filters.category is not None:
+        source = "revenue_by_month_category"
+        where += " and category_main = %(category)s"
+        params["category"] = filters.category
     frame = warehouse.query(
         f"""
-        select
-            cast(date_trunc('month', purchases.purchase_date) as date) as month_start_date,
-            sum(purchases.price) as revenue
-        {_PURCHASES}
-        where {_CATEGORY_MAIN} = %(category)s
-        group by 1
-        order by 1
+        select month_start_date, month_label, revenue, revenue_change_rate
+        from {source}
+        {where}
+        order by month_start_date
         """,
-        {"category": filters.category},
+        params,
     )
-    frame = _month_labels(_dates(frame, "month_start_date"))
-    revenue = dict(zip(frame["month_start_date"], frame["revenue"], strict=True))
-    previous = frame["month_start_date"].map(lambda month: revenue.get(add_months(month, -1)))
-    previous = pd.to_numeric(previous).where(lambda value: value != 0)
-    frame["revenue_change_rate"] = (frame["revenue"] - previous) / previous
-    in_range = (frame["month_start_date"] >= filters.first_month) & (frame["month_start_date"] <= filters.last_month)
-    return frame[in_range].reset_index(drop=True)
+    return _dates(frame, "month_start_date")
 
 
 def weekday_revenue(warehouse: Warehouse, filters: Filters) -> pd.DataFrame:

@@ -350,13 +350,15 @@ def test_every_query_reads_marts_only_in_athena_sql(built, checkout):
 
     warehouse = Recording(built["warehouse"])
     span = marts.span(warehouse)
-    for read_all in (marts.kpis, marts.categories, marts.ltv_segments, marts.brands):
+    for read_all in (marts.kpis, marts.categories, marts.ltv_segments, marts.brands, marts.rfm_segments,
+                     marts.brand_pairs):
         read_all(warehouse)
     for category in (None, "electronics"):
         for end in (span.last_date, span.first_date):
             chosen = marts.Filters.choose(span, span.first_date, end, category)
             for read in (marts.monthly_revenue, marts.weekday_revenue, marts.top_brands_by_revenue,
-                         marts.top_categories, marts.funnel):
+                         marts.top_categories, marts.funnel, marts.cohorts, marts.abandonment,
+                         marts.abandonment_by_category):
                 read(warehouse, chosen)
     manifest = json.loads((built["target"] / "manifest.json").read_text())
     mart_models = {node["name"] for node in manifest["nodes"].values()

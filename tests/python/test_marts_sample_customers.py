@@ -31,6 +31,7 @@ MARTS = [
     "product_affinity",
     "brand_engagement",
     "fact_purchases",
+    "revenue_by_month_category",
 ]
 
 # 48 customers bought first in October (14,786.59), 2 in November (778.22); none of October's came back.
@@ -365,3 +366,31 @@ def test_high_stickiness_low_conversion_brands(
     ).fetchall()
     assert actual == expected
     assert len(actual) > 0
+
+
+def test_revenue_by_month_category(warehouse: duckdb.DuckDBPyConnection, raw: duckdb.DuckDBPyConnection) -> None:
+    expected = raw.execute(
+        """
+        with monthly as (
+            select month, category_or_unknown as category, sum(amount) as revenue
+            from purchases
+            group by all
+        )
+        select
+            monthly.month,
+            monthly.category,
+            monthly.revenue,
+            round((monthly.revenue - previous.revenue) / previous.revenue, 4)
+        from monthly
+        left join monthly as previous
+            on previous.category = monthly.category and previous.month = '2019-10' and monthly.month = '2019-11'
+        order by 1, 2
+        """
+    ).fetchall()
+    actual = warehouse.execute(
+        "select month_label, category_main, revenue, revenue_change_rate from revenue_by_month_category order by 1, 2"
+    ).fetchall()
+    assert [row[:3] for row in actual] == [row[:3] for row in expected]
+    assert [row[3] for row in actual] == [None if row[3] is None else float(row[3]) for row in expected]
+    # The categories, 'unknown' included, add up to the sample's revenue.
+    assert sum(row[2] for row in actual) == Decimal("15564.81")
