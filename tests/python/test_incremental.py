@@ -22,6 +22,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -88,7 +89,8 @@ BATCH_3 = [
     _event("04 11:00:00", "view", SHOE, "50.00", 4, ""),
     _event("01 08:00:00", "purchase", SHOE, "50.00", 5, "s5z"),
 ]
-# Then rows landed before and nothing else: their days are read once, and the staging watermark moves past them.
+# Then, in a landing of their own, rows landed before and nothing else: their days are read once, and the staging
+# watermark moves past them (the build after reads no day).
 REPEATS_ONLY = [BATCH_1[1], LATE_FOR_1_OCTOBER[0], BATCH_3[3]]
 
 
@@ -137,7 +139,8 @@ def builds(tmp_path_factory) -> dict:
     land(_write(work / "batch-2.csv", BATCH_2), _write(work / "late-2019-10-01.csv", LATE_FOR_1_OCTOBER))
     build()
     land(_write(work / "batch-3.csv", BATCH_3))
-    build()
+    # A landing stamps its rows with its start time, to the second: the repeats land a second later, last.
+    time.sleep(1)
     land(_write(work / "repeats-only.csv", REPEATS_ONLY))
     # The last incremental build runs every data test too: keys unique, reconciliations across the marts.
     _run([str(BIN / "dbt"), "--no-use-colors", "build", "--exclude", "resource_type:unit_test"], environ)
