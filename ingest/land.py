@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -142,13 +142,13 @@ def land(sources: list[str], lake_uri: str, window: Window | None = None, wait: 
     window = window or Window(*settings.events_window())
     lake = Lake.open(lake_uri)
     report = LandReport(lake=lake_uri)
-    landed_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    clock = _LandingClock()
     with lake.locked(settings.lock_wait() if wait is None else wait):
         try:
             if undone := lake.recover():
                 log.info("removed %d files that a killed landing had left published", len(undone))
             for raw in raw_files:
-                report.files += _land_raw(raw, lake, landed_at, window)
+                report.files += _land_raw(raw, lake, clock, window)
         except LakeError as error:
             log.error("error: %s", error)
             report.stopped = str(error)
@@ -156,7 +156,24 @@ def land(sources: list[str], lake_uri: str, window: Window | None = None, wait: 
     return report
 
 
-def _land_raw(raw: RawFile, lake: Lake, landed_at: datetime, window: Window) -> list[FileResult]:
+class _LandingClock:
+    """Each file's landed_at: when its landing starts, in milliseconds, later than every file landed before it.
+
+    Incremental builds take the rows landed after the latest landed_at they have built. Files are published one
+    after another under the lake's lock, so a build that runs between two of them has seen only earlier stamps
+    (one stamp for the whole run would hide the files published after such a build from every later build)."""
+
+    def __init__(self) -> None:
+        self.last = datetime.min
+
+    def next(self) -> datetime:
+        now = datetime.now(UTC).replace(tzinfo=None)
+        now = now.replace(microsecond=now.microsecond // 1000 * 1000)
+        self.last = max(now, self.last + timedelta(milliseconds=1))
+        return self.last
+
+
+def _land_raw(raw: RawFile, lake: Lake, clock: _LandingClock, window: Window) -> list[FileResult]:
     staging = lake.staging_dir()
     results: list[FileResult] = []
     try:
@@ -164,10 +181,10 @@ def _land_raw(raw: RawFile, lake: Lake, landed_at: datetime, window: Window) -> 
             with lake.storage_errors():  # members are extracted into the staging folder
                 members = list(extract_members(raw, staging))
             for name, path in members:
-                results.append(_land_one(name, path, lake, staging, landed_at, window))
+                results.append(_land_one(name, path, lake, staging, clock.next(), window))
                 path.unlink()
         else:
-            results.append(_land_one(raw.name, raw.path, lake, staging, landed_at, window))
+            results.append(_land_one(raw.name, raw.path, lake, staging, clock.next(), window))
     except LakeError:
         raise
     except IngestError as error:  # an unreadable archive: nothing of it lands
@@ -258,7 +275,7 @@ def _stage(name: str, source: Path, work: Path, landed_at: datetime, window: Win
                 select
                     {typed_columns()},
                     {quoted(name)}::{LAKE_TYPES["source_file"]} as source_file,
-                    {quoted(landed_at.isoformat(sep=' '))}::{LAKE_TYPES["landed_at"]} as landed_at,
+                    {_timestamp(landed_at)}::{LAKE_TYPES["landed_at"]} as landed_at,
                     case when broken is null then event_time_value::date end as event_date
                 from rows
             ) to {quoted(str(work / EVENTS))} (format parquet, partition_by (event_date))
@@ -297,7 +314,7 @@ def _account(staged: _Staged, content: Scan, path: Path, landed_at: datetime) ->
             quarantined = con.execute(f"""
                 copy (
                     select {quoted(name)} as source_file, line, raw_line, reason,
-                           {quoted(landed_at.isoformat(sep=' '))}::timestamp_ms as landed_at
+                           {_timestamp(landed_at)}::timestamp_ms as landed_at
                     from bad_lines order by line
                 ) to {quoted(str(staged.work / "quarantine.parquet"))} (format parquet)
             """).fetchone()[0]
@@ -342,10 +359,15 @@ def _publish(staged: _Staged, result: FileResult, lake: Lake, quick: str, conten
         files[f"{QUARANTINE}/{stem}.parquet"] = staged.work / "quarantine.parquet"
         result.quarantine = lake.path(f"{QUARANTINE}/{stem}.parquet")
     lake.publish_all(content.sha256, quick, files, {
-        "source_file": staged.name, "sha256": content.sha256, "landed_at": landed_at.isoformat(),
+        "source_file": staged.name, "sha256": content.sha256,
+        "landed_at": landed_at.isoformat(timespec="milliseconds"),
         "rows_in": result.rows_in, "rows_landed": result.rows_landed, "rows_quarantined": result.rows_quarantined,
         "blank_lines": result.blank_lines, "partitions": result.partitions, "files": sorted(files),
     }, staged.work)
+
+
+def _timestamp(value: datetime) -> str:
+    return quoted(value.isoformat(sep=" ", timespec="milliseconds"))
 
 
 @contextlib.contextmanager

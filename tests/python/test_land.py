@@ -334,3 +334,14 @@ def test_s3_lake_without_bucket_is_a_clear_error(aws, sample_files, capsys):
     assert main(["land", str(sample_files[1]), "--lake", "s3://no-such-bucket/lake"]) == 2
     assert capsys.readouterr().err.strip().splitlines() == [
         "error: lake s3://no-such-bucket/lake: bucket no-such-bucket does not exist; create it first"]
+
+
+def test_each_file_gets_its_own_later_landed_at(sample_files, tmp_path):
+    """Incremental builds take the rows landed after the latest landed_at they built: a build between two files
+    of one run must not make the second one's rows look already built."""
+    report = land([str(p) for p in sample_files], str(tmp_path))
+    stamps = read_lake(tmp_path).query(
+        "lake", "select source_file, min(landed_at), max(landed_at) from lake group by 1 order by 2").fetchall()
+    assert [name for name, _, _ in stamps] == [f.source for f in report.files]
+    assert all(first == last for _, first, last in stamps)
+    assert stamps[0][1] < stamps[1][1]
