@@ -323,8 +323,8 @@ class Funnel:
 
 
 def funnel(warehouse: Warehouse, filters: Filters) -> Funnel:
-    """The session funnel per month of the filters, and over them all (kpi_summary's overall funnel when they
-    cover the whole data; a session belongs to the month it started in, so the months add up)."""
+    """The session funnel per month of the filters (session_funnel), and over them all (session_funnel_ranges,
+    the funnel of every range of whole months: a session belongs to the month it started in)."""
     frame = warehouse.query(
         """
         select
@@ -345,21 +345,18 @@ def funnel(warehouse: Warehouse, filters: Filters) -> Funnel:
     months = months[(months["month_start_date"] >= filters.first_month)
                     & (months["month_start_date"] <= filters.last_month)]
     months = months.sort_values("month_start_date").reset_index(drop=True)
-    if filters.whole_span:
-        overall = _one_row(warehouse, f"select {', '.join(_FUNNEL_COUNTS + _FUNNEL_RATES)} from kpi_summary")
-        return Funnel(months, overall)
-    total: dict[str, Any] = {column: int(months[column].sum()) for column in _FUNNEL_COUNTS}
-
-    def rate(numerator: str, denominator: str) -> float | None:
-        return total[numerator] / total[denominator] if total[denominator] else None
-
-    total.update(
-        view_to_cart_rate=rate("sessions_with_cart", "sessions_with_view"),
-        cart_to_purchase_rate=rate("sessions_with_purchase", "sessions_with_cart"),
-        view_to_purchase_rate=rate("sessions_with_purchase", "sessions_with_view"),
-        session_conversion_rate=rate("sessions_with_purchase", "sessions"),
+    overall = warehouse.query(
+        f"""
+        select {', '.join(_FUNNEL_COUNTS + _FUNNEL_RATES)}
+        from session_funnel_ranges
+        where first_month_start_date = %(first_month)s and last_month_start_date = %(last_month)s
+        """,
+        {"first_month": filters.first_month, "last_month": filters.last_month},
     )
-    return Funnel(months, total)
+    if overall.empty:
+        # A range that starts or ends on a month without sessions: none of its rates is defined.
+        return Funnel(months, {**dict.fromkeys(_FUNNEL_COUNTS, 0), **dict.fromkeys(_FUNNEL_RATES)})
+    return Funnel(months, overall.iloc[0].to_dict())
 
 
 OUT_OF_MATRIX = "Too Few Sessions"

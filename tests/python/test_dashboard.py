@@ -217,6 +217,19 @@ def test_funnel_page_shows_the_overall_funnel(built, dashboard):
     assert views["x"] == ["2019-10", "2019-11"]
 
 
+def test_funnel_page_reads_the_range_of_months_chosen(built, dashboard):
+    app = dashboard("funnel", DUCKDB_PATH=str(built["warehouse"]))
+    app.date_input(key="dates").set_value((date(2019, 10, 1), date(2019, 10, 31))).run()
+    assert_shown_cleanly(app)
+    october = mart(built["warehouse"], "select * from session_funnel where month_label = '2019-10'")
+    assert metrics(app) == {
+        "Sessions": f"{october['sessions']:,}",
+        "View to cart": f"{october['view_to_cart_rate'] * 100:.2f} %",
+        "Cart to purchase": f"{october['cart_to_purchase_rate'] * 100:.2f} %",
+        "Session conversion rate": f"{october['session_conversion_rate'] * 100:.2f} %",
+    }
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_no_warehouse_names_the_command_that_builds_it(tmp_path, dashboard, page):
     app = dashboard(page, DUCKDB_PATH=str(tmp_path / "nothing-here.duckdb"))

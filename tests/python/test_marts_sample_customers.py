@@ -32,6 +32,8 @@ MARTS = [
     "brand_engagement",
     "fact_purchases",
     "revenue_by_month_category",
+    "session_funnel_ranges",
+    "kpi_summary",
 ]
 
 # 48 customers bought first in October (14,786.59), 2 in November (778.22); none of October's came back.
@@ -394,3 +396,21 @@ def test_revenue_by_month_category(warehouse: duckdb.DuckDBPyConnection, raw: du
     assert [row[3] for row in actual] == [None if row[3] is None else float(row[3]) for row in expected]
     # The categories, 'unknown' included, add up to the sample's revenue.
     assert sum(row[2] for row in actual) == Decimal("15564.81")
+
+
+def test_session_funnel_ranges(warehouse: duckdb.DuckDBPyConnection) -> None:
+    funnel = "sessions, sessions_with_view, sessions_with_cart, sessions_with_purchase, session_conversion_rate"
+    ranges = warehouse.execute(
+        f"select strftime(first_month_start_date, '%Y-%m'), strftime(last_month_start_date, '%Y-%m'), {funnel}"
+        " from session_funnel_ranges order by 1, 2"
+    ).fetchall()
+    months = {row[0]: row[1:] for row in warehouse.execute(
+        f"select month_label, {funnel} from session_funnel order by 1").fetchall()}
+    overall = warehouse.execute(f"select {funnel} from kpi_summary").fetchone()
+    # October, October to November, November: the months alone are session_funnel's, both are kpi_summary's.
+    assert ranges == [
+        ("2019-10", "2019-10", *months["2019-10"]),
+        ("2019-10", "2019-11", *overall),
+        ("2019-11", "2019-11", *months["2019-11"]),
+    ]
+    assert overall[0] == 2146  # the sample's sessions (test_marts_sample.py)
