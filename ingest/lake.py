@@ -84,11 +84,9 @@ class Lake:
         """Every key under `prefix`."""
         raise NotImplementedError
 
-    @contextlib.contextmanager
-    def locked(self, timeout: float) -> Iterator[None]:
+    def locked(self, timeout: float) -> contextlib.AbstractContextManager:
         """Hold the lake's lock: one landing writes at a time. Waits up to `timeout` seconds for another."""
         raise NotImplementedError
-        yield
 
     def storage_errors(self) -> contextlib.AbstractContextManager:
         """Errors of the storage as one LakeError line."""

@@ -70,10 +70,11 @@ def is_gzip_name(name: str) -> bool:
 def quick_key(path: Path) -> str:
     """A hash of the size, first MiB and last MiB of the file's bytes: a file whose quick key no landed file had
     was certainly never landed; the others need their content hash checked (equal quick keys prove nothing)."""
-    digest = hashlib.sha256(str(path.stat().st_size).encode())
+    size = path.stat().st_size
+    digest = hashlib.sha256(str(size).encode())
     with path.open("rb") as stream:
         digest.update(stream.read(2**20))
-        stream.seek(max(0, path.stat().st_size - 2**20))
+        stream.seek(max(0, size - 2**20))
         digest.update(stream.read(2**20))
     return digest.hexdigest()
 
