@@ -1,8 +1,29 @@
+-- The staging model is read by name in two places, not through a CTE: DuckDB materializes a CTE that is read
+-- twice, which here would copy the whole table.
 with
 
-events as (
+-- When each category was last seen, and last seen with a code.
+seen as (
 
-    select * from {{ ref('stg_clickstream__events') }}
+    select
+        category_id,
+        coalesce(max(case when category_code is not null then event_at end), max(event_at)) as last_coded_at
+
+    from {{ ref('stg_clickstream__events') }}
+    group by category_id
+
+),
+
+-- Only the events at the category's latest coded time (its latest time when it never had a code) can hold
+-- the latest code: ordering those few by the whole key (below) gives the same code as ordering every event.
+latest_events as (
+
+    select events.*
+    from {{ ref('stg_clickstream__events') }} as events
+    inner join seen
+        on
+            events.category_id = seen.category_id
+            and events.event_at = seen.last_coded_at
 
 ),
 
@@ -15,7 +36,7 @@ categories as (
             where category_code is not null
         ) as category_code
 
-    from events
+    from latest_events
     group by category_id
 
 ),

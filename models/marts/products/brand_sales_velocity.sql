@@ -1,11 +1,11 @@
--- Brand dashboard: sales velocity, the time from a user's first view of a product to their purchase of it,
--- per brand (brand as recorded on the purchase). Purchases without an earlier view of the product by the
--- same user are left out.
+-- Sales velocity per brand (the brand recorded on the purchase): how long after a user's first view of a
+-- product they bought it. The first view per user and product comes from the session-product aggregate (the
+-- earliest over the user's sessions), not from the events. Purchases with no earlier view are left out.
 with
 
-events as (
+session_products as (
 
-    select * from {{ ref('stg_clickstream__events') }}
+    select * from {{ ref('int_events_aggregated_to_session_products') }}
 
 ),
 
@@ -20,10 +20,10 @@ first_views as (
     select
         user_id,
         product_id,
-        min(event_at) as first_viewed_at
+        min(first_viewed_at) as first_viewed_at
 
-    from events
-    where event_type = 'view'
+    from session_products
+    where first_viewed_at is not null
     group by
         user_id,
         product_id
@@ -53,9 +53,9 @@ final as (
     select
         brand,
         count(*) as purchases_after_view,
-        round(avg(seconds_to_purchase) / 60.0, 1) as average_minutes_to_purchase,
-        round(min(seconds_to_purchase) / 60.0, 1) as fastest_minutes_to_purchase,
-        round(max(seconds_to_purchase) / 60.0, 1) as slowest_minutes_to_purchase
+        round(avg(seconds_to_purchase) / 3600.0, 4) as average_hours_to_purchase,
+        round(min(seconds_to_purchase) / 3600.0, 4) as fastest_hours_to_purchase,
+        round(max(seconds_to_purchase) / 3600.0, 4) as slowest_hours_to_purchase
 
     from purchase_delays
     group by brand
@@ -63,4 +63,3 @@ final as (
 )
 
 select * from final
-order by purchases_after_view desc, brand asc

@@ -1,5 +1,5 @@
--- Brand dashboard: pairs of different brands bought by the same user within 5 minutes of each other, with how
--- often each pair occurs. Each pair is listed once, brands in alphabetical order.
+-- Pairs of different brands (as recorded on the purchases) bought by the same user at most
+-- brand_pair_window_minutes apart, in any session: each pair once, brand_a before brand_b alphabetically.
 with
 
 purchases as (
@@ -9,7 +9,7 @@ purchases as (
 
 ),
 
-pairs as (
+purchase_pairs as (
 
     select
         first_purchase.brand as brand_a,
@@ -22,8 +22,12 @@ pairs as (
             first_purchase.user_id = second_purchase.user_id
             and first_purchase.brand < second_purchase.brand
             and second_purchase.purchased_at
-            between {{ dbt.dateadd('minute', -5, 'first_purchase.purchased_at') }}
-            and {{ dbt.dateadd('minute', 5, 'first_purchase.purchased_at') }}
+            between {{ dbt.dateadd(
+                'minute', -var('brand_pair_window_minutes'), 'first_purchase.purchased_at'
+            ) }}
+            and {{ dbt.dateadd(
+                'minute', var('brand_pair_window_minutes'), 'first_purchase.purchased_at'
+            ) }}
 
 ),
 
@@ -33,9 +37,9 @@ final as (
         brand_a,
         brand_b,
         count(*) as times_bought_together,
-        count(distinct user_id) as users
+        count(distinct user_id) as buyers
 
-    from pairs
+    from purchase_pairs
     group by
         brand_a,
         brand_b
@@ -43,4 +47,3 @@ final as (
 )
 
 select * from final
-order by times_bought_together desc, brand_a asc, brand_b asc
