@@ -85,3 +85,25 @@ def aws(moto_server, monkeypatch):
 def clean_env(monkeypatch):
     monkeypatch.delenv("LAKE_URI", raising=False)
     return os.environ
+
+
+@pytest.fixture(scope="session")
+def sample_build(sample_files, tmp_path_factory) -> dict[str, Path]:
+    """The real sample landed and `dbt build` run on it once for the whole session (the dashboard's tests and the
+    pinned figures of the marts read it): the warehouse file and dbt's target folder."""
+    root = tmp_path_factory.mktemp("sample_build")
+    lake, warehouse, target = root / "lake", root / "warehouse.duckdb", root / "target"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(str(PROJECT))
+        from ingest.land import land
+
+        assert land([str(f) for f in sample_files], str(lake)).ok
+    env = {
+        **os.environ, "DBT_TARGET": "dev", "LAKE_URI": str(lake), "DUCKDB_PATH": str(warehouse),
+        "DBT_PROFILES_DIR": str(PROJECT), "DBT_TARGET_PATH": str(target), "DBT_LOG_PATH": str(root / "logs"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    dbt = Path(sys.executable).parent / "dbt"
+    result = subprocess.run([str(dbt), "build"], cwd=PROJECT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:]
+    return {"warehouse": warehouse, "target": target}

@@ -1,4 +1,4 @@
-"""The dashboard against a warehouse built here from the real sample rows: Streamlit's AppTest runs each page and
+"""The dashboard against a warehouse sample_build here from the real sample rows: Streamlit's AppTest runs each page and
 the figures it shows must be the marts' own; the states a user can fix must read as a message, not a traceback."""
 
 from __future__ import annotations
@@ -24,27 +24,6 @@ from streamlit.testing.v1.util import patch_config_options
 
 APP = PROJECT / "dashboard" / "app.py"
 PAGES = {"executive": None, "brands": "views/brands.py", "funnel": "views/funnel.py", "customers": "views/customers.py"}
-
-
-@pytest.fixture(scope="session")
-def built(sample_files, tmp_path_factory) -> dict[str, Path]:
-    """The real sample landed and `dbt build` run on it: the warehouse file and dbt's target folder."""
-    root = tmp_path_factory.mktemp("dashboard")
-    lake, warehouse, target = root / "lake", root / "warehouse.duckdb", root / "target"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.syspath_prepend(str(PROJECT))
-        from ingest.land import land
-
-        assert land([str(f) for f in sample_files], str(lake)).ok
-    env = {
-        **os.environ, "DBT_TARGET": "dev", "LAKE_URI": str(lake), "DUCKDB_PATH": str(warehouse),
-        "DBT_PROFILES_DIR": str(PROJECT), "DBT_TARGET_PATH": str(target), "DBT_LOG_PATH": str(root / "logs"),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
-    dbt = Path(sys.executable).parent / "dbt"
-    result = subprocess.run([str(dbt), "build"], cwd=PROJECT, env=env, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout[-3000:]
-    return {"warehouse": warehouse, "target": target}
 
 
 def mart(warehouse: Path, sql: str) -> dict:
@@ -115,10 +94,10 @@ def assert_shown_cleanly(app: AppTest) -> None:
     assert not app.error, [error.value for error in app.error]
 
 
-def test_executive_page_shows_the_kpi_summary(built, dashboard):
-    app = dashboard("executive", DUCKDB_PATH=str(built["warehouse"]))
+def test_executive_page_shows_the_kpi_summary(sample_build, dashboard):
+    app = dashboard("executive", DUCKDB_PATH=str(sample_build["warehouse"]))
     assert_shown_cleanly(app)
-    kpi = mart(built["warehouse"], "select * from kpi_summary")
+    kpi = mart(sample_build["warehouse"], "select * from kpi_summary")
     assert metrics(app) == {
         "Lifetime revenue": f"${kpi['revenue']:,.2f}",
         "Average customer LTV": f"${kpi['average_customer_ltv']:,.2f}",
@@ -130,9 +109,9 @@ def test_executive_page_shows_the_kpi_summary(built, dashboard):
     assert len(app.get("plotly_chart")) == 5
 
 
-def test_executive_charts_show_their_marts(built, dashboard):
-    app = dashboard("executive", DUCKDB_PATH=str(built["warehouse"]))
-    with duckdb.connect(str(built["warehouse"]), read_only=True) as connection:
+def test_executive_charts_show_their_marts(sample_build, dashboard):
+    app = dashboard("executive", DUCKDB_PATH=str(sample_build["warehouse"]))
+    with duckdb.connect(str(sample_build["warehouse"]), read_only=True) as connection:
         monthly = connection.sql("select month_label, revenue from fact_monthly_summary order by 1").fetchall()
         brands = connection.sql(
             "select brand, revenue from brand_engagement order by revenue_rank, brand limit 5").fetchall()
@@ -153,15 +132,15 @@ def test_executive_charts_show_their_marts(built, dashboard):
     assert list(zip(donut["labels"], donut["values"], strict=True)) == segments
 
 
-def test_executive_filters_cut_the_charts_not_the_lifetime_kpis(built, dashboard):
-    app = dashboard("executive", DUCKDB_PATH=str(built["warehouse"]))
+def test_executive_filters_cut_the_charts_not_the_lifetime_kpis(sample_build, dashboard):
+    app = dashboard("executive", DUCKDB_PATH=str(sample_build["warehouse"]))
     lifetime = metrics(app)
     app.date_input(key="dates").set_value((date(2019, 10, 1), date(2019, 10, 31)))
     app.selectbox(key="category").set_value("electronics").run()
     assert_shown_cleanly(app)
     assert metrics(app) == lifetime
     expected = mart(
-        built["warehouse"],
+        sample_build["warehouse"],
         """
         select sum(purchases.price) as revenue
         from fact_purchases as purchases
@@ -177,13 +156,13 @@ def test_executive_filters_cut_the_charts_not_the_lifetime_kpis(built, dashboard
                                                   for markdown in app.markdown]
 
 
-def test_brands_page_shows_brand_engagement(built, dashboard):
-    app = dashboard("brands", DUCKDB_PATH=str(built["warehouse"]))
+def test_brands_page_shows_brand_engagement(sample_build, dashboard):
+    app = dashboard("brands", DUCKDB_PATH=str(sample_build["warehouse"]))
     assert_shown_cleanly(app)
-    kpi = mart(built["warehouse"], "select * from kpi_summary")
+    kpi = mart(sample_build["warehouse"], "select * from kpi_summary")
 
     def share(top: int) -> str:
-        row = mart(built["warehouse"], f"""
+        row = mart(sample_build["warehouse"], f"""
             select sum(market_share) as share
             from (select market_share from brand_engagement order by revenue_rank, brand limit {top}) as top_brands
         """)
@@ -198,15 +177,15 @@ def test_brands_page_shows_brand_engagement(built, dashboard):
     app.slider(key="top_brands").set_value(5).run()
     assert metrics(app)["Market share of the top 5 brands"] == share(5)
     interactions = chart_data(app, 3)[0]
-    with duckdb.connect(str(built["warehouse"]), read_only=True) as connection:
+    with duckdb.connect(str(sample_build["warehouse"]), read_only=True) as connection:
         top = connection.sql("select brand from brand_engagement order by popularity_rank, brand limit 5").fetchall()
     assert interactions["y"] == [brand for (brand,) in top]
 
 
-def test_funnel_page_shows_the_overall_funnel(built, dashboard):
-    app = dashboard("funnel", DUCKDB_PATH=str(built["warehouse"]))
+def test_funnel_page_shows_the_overall_funnel(sample_build, dashboard):
+    app = dashboard("funnel", DUCKDB_PATH=str(sample_build["warehouse"]))
     assert_shown_cleanly(app)
-    overall = mart(built["warehouse"], "select * from kpi_summary")
+    overall = mart(sample_build["warehouse"], "select * from kpi_summary")
     assert metrics(app) == {
         "Sessions": f"{overall['sessions']:,}",
         "View to cart": f"{overall['view_to_cart_rate'] * 100:.2f} %",
@@ -217,11 +196,11 @@ def test_funnel_page_shows_the_overall_funnel(built, dashboard):
     assert views["x"] == ["2019-10", "2019-11"]
 
 
-def test_funnel_page_reads_the_range_of_months_chosen(built, dashboard):
-    app = dashboard("funnel", DUCKDB_PATH=str(built["warehouse"]))
+def test_funnel_page_reads_the_range_of_months_chosen(sample_build, dashboard):
+    app = dashboard("funnel", DUCKDB_PATH=str(sample_build["warehouse"]))
     app.date_input(key="dates").set_value((date(2019, 10, 1), date(2019, 10, 31))).run()
     assert_shown_cleanly(app)
-    october = mart(built["warehouse"], "select * from session_funnel where month_label = '2019-10'")
+    october = mart(sample_build["warehouse"], "select * from session_funnel where month_label = '2019-10'")
     assert metrics(app) == {
         "Sessions": f"{october['sessions']:,}",
         "View to cart": f"{october['view_to_cart_rate'] * 100:.2f} %",
@@ -248,10 +227,10 @@ def test_warehouse_without_marts_says_to_build_them(tmp_path, dashboard):
     assert "lacks a mart" in message.value and "make build" in message.value
 
 
-def test_warehouse_being_rebuilt_says_to_wait(built, tmp_path, dashboard):
+def test_warehouse_being_rebuilt_says_to_wait(sample_build, tmp_path, dashboard):
     """A `dbt build` holds DuckDB's write lock: the page says to reload later instead of failing."""
     busy = tmp_path / "busy.duckdb"
-    busy.write_bytes(built["warehouse"].read_bytes())
+    busy.write_bytes(sample_build["warehouse"].read_bytes())
     writer = subprocess.Popen(
         [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(busy)!r}); print('ready', flush=True); "
          "time.sleep(120)"],
@@ -269,8 +248,8 @@ def test_warehouse_being_rebuilt_says_to_wait(built, tmp_path, dashboard):
 
 
 @pytest.mark.parametrize("page", ["executive", "funnel"])
-def test_empty_date_range_says_so(built, dashboard, page):
-    app = dashboard(page, DUCKDB_PATH=str(built["warehouse"]))
+def test_empty_date_range_says_so(sample_build, dashboard, page):
+    app = dashboard(page, DUCKDB_PATH=str(sample_build["warehouse"]))
     app.date_input(key="dates").set_value((date(2021, 1, 1), date(2021, 1, 31))).run()
     assert not app.exception
     [message] = app.warning
@@ -309,19 +288,20 @@ def test_athena_without_result_location_says_what_to_set(dashboard, monkeypatch)
     assert "ATHENA_S3_STAGING_DIR" in message.value and "ATHENA_WORK_GROUP" in message.value
 
 
-def test_definitions_are_the_dbt_docs(built, dashboard):
+def test_definitions_are_the_dbt_docs(sample_build, dashboard):
     """The text under the charts is what dbt itself renders for the same models and columns."""
     from dashboard.definitions import Definitions
 
-    manifest = json.loads((built["target"] / "manifest.json").read_text())
+    manifest = json.loads((sample_build["target"] / "manifest.json").read_text())
     documented = {node["name"]: node for node in manifest["nodes"].values() if node["resource_type"] == "model"}
-    definitions = Definitions.load(PROJECT, built["target"])
+    definitions = Definitions.load(PROJECT, sample_build["target"])
     assert definitions.models
     for model, text in definitions.models.items():
         assert text == documented[model]["description"].strip(), model
     for (model, column), text in definitions.columns.items():
         assert text == documented[model]["columns"][column]["description"].strip(), f"{model}.{column}"
-    app = dashboard("executive", DUCKDB_PATH=str(built["warehouse"]), DBT_TARGET_PATH=str(built["target"]))
+    app = dashboard("executive", DUCKDB_PATH=str(sample_build["warehouse"]),
+                    DBT_TARGET_PATH=str(sample_build["target"]))
     captions = [caption.value for caption in app.caption]
     assert documented["kpi_summary"]["columns"]["revenue"]["description"].strip() in captions
     assert documented["user_ltv"]["description"].strip() in captions
@@ -345,7 +325,7 @@ def test_dates_select_the_whole_months_they_touch(checkout, start, end, expected
     assert (chosen and (chosen.first_month, chosen.last_month, chosen.whole_span)) == expected
 
 
-def test_every_query_reads_marts_only_in_athena_sql(built, checkout):
+def test_every_query_reads_marts_only_in_athena_sql(sample_build, checkout):
     """Each query the pages run, its parameters formatted as PyAthena sends them to Athena, parses as Trino SQL
     and reads nothing but dbt models of the marts folder (never the lake, staging or intermediate models)."""
     import sqlglot
@@ -361,7 +341,7 @@ def test_every_query_reads_marts_only_in_athena_sql(built, checkout):
             sent.append(DefaultParameterFormatter().format(sql, params) if params else sql)
             return super().query(sql, params)
 
-    warehouse = Recording(built["warehouse"])
+    warehouse = Recording(sample_build["warehouse"])
     span = marts.span(warehouse)
     for read_all in (marts.kpis, marts.categories, marts.ltv_segments, marts.brands, marts.rfm_segments,
                      marts.brand_pairs):
@@ -373,7 +353,7 @@ def test_every_query_reads_marts_only_in_athena_sql(built, checkout):
                          marts.top_categories, marts.funnel, marts.cohorts, marts.abandonment,
                          marts.abandonment_by_category):
                 read(warehouse, chosen)
-    manifest = json.loads((built["target"] / "manifest.json").read_text())
+    manifest = json.loads((sample_build["target"] / "manifest.json").read_text())
     mart_models = {node["name"] for node in manifest["nodes"].values()
                    if node["resource_type"] == "model" and node["fqn"][1] == "marts"}
     assert len(sent) >= 20
@@ -382,10 +362,10 @@ def test_every_query_reads_marts_only_in_athena_sql(built, checkout):
         assert tables and tables <= mart_models, sql
 
 
-def test_without_a_manifest_the_pages_say_how_to_make_one(built, tmp_path, dashboard):
+def test_without_a_manifest_the_pages_say_how_to_make_one(sample_build, tmp_path, dashboard):
     """The definitions come from dbt's manifest; without one, the charts still show, with one line saying what
     writes it."""
-    app = dashboard("executive", DUCKDB_PATH=str(built["warehouse"]), DBT_TARGET_PATH=str(tmp_path / "none"))
+    app = dashboard("executive", DUCKDB_PATH=str(sample_build["warehouse"]), DBT_TARGET_PATH=str(tmp_path / "none"))
     assert_shown_cleanly(app)
     [notice] = app.info
     assert "manifest" in notice.value and "make build" in notice.value
@@ -399,11 +379,11 @@ HOSTILE_BRAND = '<a href="http://127.0.0.1:9/">evil</a>'
 
 
 @pytest.fixture(scope="module")
-def hostile(built, tmp_path_factory) -> Path:
-    """A copy of the built warehouse whose top brand and top main category are renamed to markup, in every mart
+def hostile(sample_build, tmp_path_factory) -> Path:
+    """A copy of the sample_build warehouse whose top brand and top main category are renamed to markup, in every mart
     table that holds them."""
     path = tmp_path_factory.mktemp("hostile") / "warehouse.duckdb"
-    shutil.copy(built["warehouse"], path)
+    shutil.copy(sample_build["warehouse"], path)
     with duckdb.connect(str(path)) as connection:
         [brand] = connection.execute("select brand from brand_engagement order by revenue_rank limit 1").fetchone()
         [category] = connection.execute(
@@ -481,7 +461,7 @@ def test_text_from_the_data_is_escaped_for_markdown_and_plotly(checkout):
 
 @pytest.mark.parametrize("options", [{"server.address": "0.0.0.0"}, {"server.address": None},
                                      {"browser.gatherUsageStats": True}])
-def test_the_app_refuses_to_serve_beyond_this_machine(built, checkout, options):
+def test_the_app_refuses_to_serve_beyond_this_machine(sample_build, checkout, options):
     with patch_config_options({**SERVED, **options}):
         app = AppTest.from_file(str(APP), default_timeout=60).run()
     assert not app.exception
@@ -551,13 +531,13 @@ def test_usage_statistics_are_off_whatever_the_working_folder(tmp_path):
     assert result.stdout.split() == ["127.0.0.1", "False"]
 
 
-def test_customers_page_shows_the_customer_marts(built, dashboard):
-    app = dashboard("customers", DUCKDB_PATH=str(built["warehouse"]))
+def test_customers_page_shows_the_customer_marts(sample_build, dashboard):
+    app = dashboard("customers", DUCKDB_PATH=str(sample_build["warehouse"]))
     assert_shown_cleanly(app)
-    kpi = mart(built["warehouse"], "select * from kpi_summary")
+    kpi = mart(sample_build["warehouse"], "select * from kpi_summary")
     assert metrics(app) == {"Total customers": f"{kpi['customers']:,}",
                             "Repeat customers": f"{kpi['repeat_customers']:,}"}
-    with duckdb.connect(str(built["warehouse"]), read_only=True) as connection:
+    with duckdb.connect(str(sample_build["warehouse"]), read_only=True) as connection:
         retention = connection.sql(
             "select cohort_month_label, months_since_first_purchase, retention_rate from customer_cohorts"
             " order by 1, 2").fetchall()
@@ -586,13 +566,13 @@ def test_customers_page_shows_the_customer_marts(built, dashboard):
     assert any("Nothing to show" in info.value for info in app.info)
 
 
-def test_customers_page_filters_cohorts_and_abandonment(built, dashboard):
-    app = dashboard("customers", DUCKDB_PATH=str(built["warehouse"]))
+def test_customers_page_filters_cohorts_and_abandonment(sample_build, dashboard):
+    app = dashboard("customers", DUCKDB_PATH=str(sample_build["warehouse"]))
     app.date_input(key="dates").set_value((date(2019, 11, 1), date(2019, 11, 30)))
     app.selectbox(key="category").set_value("electronics").run()
     assert_shown_cleanly(app)
     expected = mart(
-        built["warehouse"],
+        sample_build["warehouse"],
         "select abandonment_rate from cart_abandonment_by_category"
         " where month_label = '2019-11' and category_main = 'electronics'",
     )
