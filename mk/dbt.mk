@@ -54,9 +54,10 @@ lint-sql: install ## sqlfluff on the models, tests, analyses and snapshots (`mak
 	DUCKDB_PATH=:memory: $(BIN)/sqlfluff $(if $(FIX),fix,lint) models tests analyses snapshots
 
 # mf validate-configs: the semantic layer's configs (models/semantic/), then each semantic model, dimension,
-# entity, measure and metric queried once against the warehouse just built.
+# entity, measure and metric queried once against the warehouse just built; then the README's `mf query` of
+# revenue by month and main category must give the figures of the mart revenue_by_month_category.
 .PHONY: test-dbt
-test-dbt: install ## land the real sample and generated events into a throwaway lake, dbt build, mf validate-configs, docs generate
+test-dbt: install ## land the real sample and generated events into a throwaway lake, dbt build, mf validate-configs and mf query against the marts, docs generate
 	rm -rf $(DBT_CI_DATA) && mkdir -p $(DBT_CI_DATA)
 	LAKE_URI=$(DBT_CI_DATA)/lake $(PY) -m ingest land $(SAMPLE)
 	$(PY) -m ingest generate --events $(DBT_CI_EVENTS) --remove-from-cart --out $(DBT_CI_DATA)/generated.csv
@@ -64,6 +65,8 @@ test-dbt: install ## land the real sample and generated events into a throwaway 
 	LAKE_URI=$(DBT_CI_DATA)/lake DUCKDB_PATH=$(DBT_CI_DATA)/warehouse.duckdb $(DBT) source freshness
 	LAKE_URI=$(DBT_CI_DATA)/lake DUCKDB_PATH=$(DBT_CI_DATA)/warehouse.duckdb $(DBT) build
 	LAKE_URI=$(DBT_CI_DATA)/lake DUCKDB_PATH=$(DBT_CI_DATA)/warehouse.duckdb $(BIN)/mf validate-configs
+	LAKE_URI=$(DBT_CI_DATA)/lake DUCKDB_PATH=$(DBT_CI_DATA)/warehouse.duckdb SEMANTIC_LAYER_CHECKS=1 \
+		$(BIN)/pytest -q tests/python/test_semantic_layer.py
 	LAKE_URI=$(DBT_CI_DATA)/lake DUCKDB_PATH=$(DBT_CI_DATA)/warehouse.duckdb $(DBT) docs generate
 
 .PHONY: conventions
