@@ -1,5 +1,6 @@
 -- Customers, repeat and returning customers agree between kpi_summary, user_ltv and fact_purchases; sessions
--- between kpi_summary, fact_sessions and the months of session_funnel. Returns one row per disagreement.
+-- between kpi_summary, fact_sessions and the months of session_funnel. Returns one row with every figure side
+-- by side when any of them disagree.
 with
 
 purchases as (
@@ -46,36 +47,33 @@ monthly_funnel as (
 
 ),
 
-checks as (
+final as (
 
     select
-        'customers: kpi_summary = user_ltv = distinct buyers' as check_name,
+        kpis.customers as kpi_summary_customers,
+        customers.customers as user_ltv_customers,
+        buyers.customers as distinct_buyers,
+        kpis.repeat_customers as kpi_summary_repeat_customers,
+        customers.repeat_customers as user_ltv_repeat_customers,
+        kpis.returning_customers as kpi_summary_returning_customers,
+        customers.returning_customers as user_ltv_returning_customers,
+        kpis.sessions as kpi_summary_sessions,
+        sessions.sessions as fact_sessions_rows,
+        monthly_funnel.sessions as session_funnel_sessions,
         kpis.customers = customers.customers
-        and customers.customers = buyers.customers as is_consistent
+        and customers.customers = buyers.customers
+        and kpis.repeat_customers = customers.repeat_customers
+        and kpis.returning_customers = customers.returning_customers
+        and kpis.sessions = sessions.sessions
+        and kpis.sessions = monthly_funnel.sessions as is_consistent
+
     from kpis
     cross join customers
     cross join buyers
-
-    union all
-
-    select
-        'repeat and returning customers: kpi_summary = user_ltv' as check_name,
-        kpis.repeat_customers = customers.repeat_customers
-        and kpis.returning_customers = customers.returning_customers as is_consistent
-    from kpis
-    cross join customers
-
-    union all
-
-    select
-        'sessions: kpi_summary = fact_sessions = sum of the monthly funnel' as check_name,
-        kpis.sessions = sessions.sessions
-        and kpis.sessions = monthly_funnel.sessions as is_consistent
-    from kpis
     cross join sessions
     cross join monthly_funnel
 
 )
 
-select * from checks
+select * from final
 where not is_consistent

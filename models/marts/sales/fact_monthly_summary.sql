@@ -32,17 +32,12 @@ final as (
         round({{ safe_divide('monthly.revenue', 'monthly.buyers') }}, 2) as revenue_per_buyer,
         round({{ safe_divide('monthly.revenue', 'monthly.orders') }}, 2) as average_order_value,
         previous_month.revenue as previous_month_revenue,
-        round(
-            {{ safe_divide('monthly.revenue - previous_month.revenue', 'previous_month.revenue') }},
-            4
-        ) as revenue_change_rate
+        {{ change_rate('monthly.revenue', 'previous_month.revenue') }} as revenue_change_rate
 
     from monthly
     -- The calendar's previous month, not the previous row: a month without purchases has no change rate.
     left join monthly as previous_month
-        on
-            previous_month.month_start_date
-            = cast({{ dbt.dateadd('month', -1, 'monthly.month_start_date') }} as date)
+        on previous_month.month_start_date = {{ previous_month_start('monthly.month_start_date') }}
 
 )
 

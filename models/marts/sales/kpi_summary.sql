@@ -6,15 +6,15 @@ users as (
 
 ),
 
-sessions as (
-
-    select * from {{ ref('fact_sessions') }}
-
-),
-
 purchases as (
 
     select * from {{ ref('fact_purchases') }}
+
+),
+
+funnel_ranges as (
+
+    select * from {{ ref('session_funnel_ranges') }}
 
 ),
 
@@ -30,18 +30,6 @@ customer_totals as (
 
 ),
 
-session_totals as (
-
-    select
-        count(*) as sessions,
-        count(case when has_view then 1 end) as sessions_with_view,
-        count(case when has_cart then 1 end) as sessions_with_cart,
-        count(case when has_purchase then 1 end) as sessions_with_purchase
-
-    from sessions
-
-),
-
 purchase_totals as (
 
     select
@@ -54,17 +42,14 @@ purchase_totals as (
 
 ),
 
--- The session funnel over all sessions, beside the monthly rows of session_funnel.
+-- The session funnel over all sessions: session_funnel_ranges' range from the first month to the last, so
+-- that the overall funnel is the monthly one summed, never counted a second way.
 session_funnel as (
 
-    select
-        sessions,
-        sessions_with_view,
-        sessions_with_cart,
-        sessions_with_purchase,
-        {{ funnel_rates() }}
-
-    from session_totals
+    select *
+    from funnel_ranges
+    order by first_month_start_date asc, last_month_start_date desc
+    limit 1
 
 ),
 
@@ -86,10 +71,11 @@ final as (
         customer_totals.repeat_customers,
         customer_totals.returning_customers,
         customer_totals.active_shoppers,
-        session_funnel.sessions,
-        session_funnel.sessions_with_view,
-        session_funnel.sessions_with_cart,
-        session_funnel.sessions_with_purchase,
+        -- No session at all leaves session_funnel_ranges empty: then 0 sessions, and no rate.
+        coalesce(session_funnel.sessions, 0) as sessions,
+        coalesce(session_funnel.sessions_with_view, 0) as sessions_with_view,
+        coalesce(session_funnel.sessions_with_cart, 0) as sessions_with_cart,
+        coalesce(session_funnel.sessions_with_purchase, 0) as sessions_with_purchase,
         session_funnel.view_to_cart_rate,
         session_funnel.cart_to_purchase_rate,
         session_funnel.view_to_purchase_rate,
@@ -97,7 +83,8 @@ final as (
 
     from purchase_totals
     cross join customer_totals
-    cross join session_funnel
+    left join session_funnel
+        on true
 
 )
 

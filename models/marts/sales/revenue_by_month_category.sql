@@ -43,18 +43,14 @@ final as (
         monthly.revenue,
         monthly.buyers,
         previous_month.revenue as previous_month_revenue,
-        round(
-            {{ safe_divide('monthly.revenue - previous_month.revenue', 'previous_month.revenue') }},
-            4
-        ) as revenue_change_rate
+        {{ change_rate('monthly.revenue', 'previous_month.revenue') }} as revenue_change_rate
 
     from monthly
     -- The calendar's previous month of the same category: a month without its purchases has no change rate.
     left join monthly as previous_month
         on
             monthly.category_main = previous_month.category_main
-            and previous_month.month_start_date
-            = cast({{ dbt.dateadd('month', -1, 'monthly.month_start_date') }} as date)
+            and previous_month.month_start_date = {{ previous_month_start('monthly.month_start_date') }}
 
 )
 
