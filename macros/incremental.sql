@@ -28,3 +28,98 @@
         false
     {%- endif -%}
 {%- endmacro %}
+
+{#- The CTEs with which a model at user-session grain (or finer) finds, in an incremental build, the user-sessions
+    touched by events landed since its last build, to recompute each of them whole from all of its events:
+    `touched` (the user-sessions), `touched_before` (their rows in the table now, whose days are rewritten too)
+    and `touched_events` (every event of those user-sessions). `date_column` is the table's day column. The
+    staging model keeps an event's earliest landing, so a duplicate landed again touches nothing. The staging
+    model and `this` are read by name, not through a CTE: DuckDB materializes a CTE that is read twice, which
+    here would copy the whole table. Ends with a comma: more CTEs follow. -#}
+{% macro touched_user_sessions(date_column) -%}
+new_events as (
+
+    select
+        user_id,
+        session_id,
+        event_date
+
+    from {{ ref('stg_clickstream__events') }}
+    where landed_at > {{ landed_watermark('last_landed_at') }}
+
+),
+
+touched as (
+
+    select distinct
+        user_id,
+        session_id
+
+    from new_events
+
+),
+
+touched_before as (
+
+    select previous.*
+    from {{ this }} as previous
+    inner join touched
+        on
+            previous.user_id = touched.user_id
+            and previous.session_id is not distinct from touched.session_id
+
+),
+
+-- Every event of a touched user-session is on or after its earliest day, before or now.
+scan_from as (
+
+    select min(event_date) as event_date
+    from (
+        select {{ date_column }} as event_date from touched_before
+        union all
+        select event_date from new_events
+    ) as starts
+
+),
+
+touched_events as (
+
+    select events.*
+    from {{ ref('stg_clickstream__events') }} as events
+    inner join touched
+        on
+            events.user_id = touched.user_id
+            and events.session_id is not distinct from touched.session_id
+    where events.event_date >= (select scan_from.event_date from scan_from)
+
+),
+{%- endmacro %}
+
+{#- The rows an incremental build of a model at user-session grain (or finer) keeps: those of the days it
+    rewrites (where the touched user-sessions' rows fall now, in `recomputed`, and where they fell before) that
+    belong to no touched user-session. Follows `touched_user_sessions`; ends with a comma. -#}
+{% macro untouched_rows_of_rewritten_days(recomputed, date_column) -%}
+rewritten_dates as (
+
+    select {{ date_column }} from {{ recomputed }}
+    union
+    select {{ date_column }} from touched_before
+
+),
+
+untouched as (
+
+    select previous.*
+    from {{ this }} as previous
+    where
+        previous.{{ date_column }} in (select rewritten_dates.{{ date_column }} from rewritten_dates)
+        and not exists (
+            select 1
+            from touched
+            where
+                touched.user_id = previous.user_id
+                and touched.session_id is not distinct from previous.session_id
+        )
+
+),
+{%- endmacro %}

@@ -36,8 +36,8 @@ PHONE = ("100", "2053013555631882655", "electronics.smartphone", "apple")
 SHOE = ("200", "2053013566100866035", "apparel.shoes", "nike")
 TV = ("300", "2053013554415534427", "electronics.video.tv", "samsung")
 # The models the incremental builds update in place; every other model is rebuilt whole by each build.
-INCREMENTAL = ["stg_clickstream__events", "int_events_aggregated_to_user_sessions", "fact_sessions",
-               "fact_purchases"]
+INCREMENTAL = ["stg_clickstream__events", "int_events_aggregated_to_session_products",
+               "int_events_aggregated_to_user_sessions", "fact_sessions", "fact_purchases"]
 
 
 def _event(time: str, event_type: str, product: tuple[str, ...], price: str, user: int, session: str) -> list[str]:

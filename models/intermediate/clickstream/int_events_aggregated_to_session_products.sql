@@ -1,14 +1,16 @@
--- What each session did with each product, aggregated once: the product funnel and cart abandonment read
--- this instead of the events.
+-- What each session did with each product, aggregated once: the product funnel, cart abandonment and sales
+-- velocity read this instead of the events. Incremental (dbt_project.yml), as the user-sessions: the
+-- user-sessions with events landed since the last build have all of their products recomputed from all of
+-- their events, and are written with the other rows of the days they fall on (whole days).
 with
 
-events as (
+{% if is_incremental() %}
 
-    select * from {{ ref('stg_clickstream__events') }}
+{{ touched_user_sessions('first_event_date') }}
 
-),
+{% endif %}
 
-final as (
+session_products as (
 
     select
         user_id,
@@ -29,14 +31,39 @@ final as (
         coalesce(
             sum(case when event_type = 'purchase' then price end),
             0
-        ) as revenue
+        ) as revenue,
+        max(landed_at) as last_landed_at,
+        -- Last: the partition column on Athena (dbt_project.yml).
+        cast(min(event_at) as date) as first_event_date
 
-    from events
+    from {{ 'touched_events' if is_incremental() else ref('stg_clickstream__events') }}
     group by
         user_id,
         session_id,
         product_id
 
+),
+
+{% if is_incremental() %}
+
+{{ untouched_rows_of_rewritten_days('session_products', 'first_event_date') }}
+
+final as (
+
+    select * from session_products
+    union all
+    select * from untouched
+
 )
+
+{% else %}
+
+final as (
+
+    select * from session_products
+
+)
+
+{% endif %}
 
 select * from final
