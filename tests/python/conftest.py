@@ -87,23 +87,66 @@ def clean_env(monkeypatch):
     return os.environ
 
 
+def _dbt_build(env: dict[str, str], *args: str) -> None:
+    result = subprocess.run([str(Path(sys.executable).parent / "dbt"), "build", *args], cwd=PROJECT, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
 @pytest.fixture(scope="session")
 def sample_build(sample_files, tmp_path_factory) -> dict[str, Path]:
-    """The real sample landed and `dbt build` run on it once for the whole session (the dashboard's tests and the
-    pinned figures of the marts read it): the warehouse file and dbt's target folder."""
+    """The real sample landed and built once for the whole session (the dashboard's tests and the pinned figures
+    of the marts read it): the warehouse file and dbt's target folder. October is landed and built up to the
+    product snapshot first, then November landed and everything built, so that the snapshot keeps the product
+    attributes that changed between the two loads."""
     root = tmp_path_factory.mktemp("sample_build")
     lake, warehouse, target = root / "lake", root / "warehouse.duckdb", root / "target"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.syspath_prepend(str(PROJECT))
-        from ingest.land import land
-
-        assert land([str(f) for f in sample_files], str(lake)).ok
     env = {
         **os.environ, "DBT_TARGET": "dev", "LAKE_URI": str(lake), "DUCKDB_PATH": str(warehouse),
         "DBT_PROFILES_DIR": str(PROJECT), "DBT_TARGET_PATH": str(target), "DBT_LOG_PATH": str(root / "logs"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
-    dbt = Path(sys.executable).parent / "dbt"
-    result = subprocess.run([str(dbt), "build"], cwd=PROJECT, env=env, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout[-3000:]
+    october, november = sample_files
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(str(PROJECT))
+        from ingest.land import land
+
+        assert land([str(october)], str(lake)).ok
+        _dbt_build(env, "--select", "+products_snapshot")
+        assert land([str(november)], str(lake)).ok
+        _dbt_build(env)
     return {"warehouse": warehouse, "target": target}
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(sample_build) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the session's warehouse of the sample."""
+    with duckdb.connect(str(sample_build["warehouse"]), read_only=True) as connection:
+        yield connection
+
+
+@pytest.fixture(scope="module")
+def raw(sample_files) -> duckdb.DuckDBPyConnection:
+    """The sample's CSV rows as text with exact duplicates removed (as staging does), the independent side of every
+    comparison with the marts: `raw`; `events`, the same with the price as an amount, the month and the segments
+    ('unknown' for none); `purchases`, its purchases. A module adds its own tables by overriding this fixture."""
+    connection = duckdb.connect()
+    connection.execute(
+        "create table raw as select distinct * from read_csv(?, header = true, all_varchar = true)",
+        [[str(f) for f in sample_files]],
+    )
+    connection.execute(
+        """
+        create table events as
+        select
+            *,
+            cast(price as decimal(10, 2)) as amount,
+            strftime(cast(event_time[:10] as date), '%Y-%m') as month,
+            coalesce(nullif(brand, ''), 'unknown') as brand_or_unknown,
+            coalesce(nullif(split_part(category_code, '.', 1), ''), 'unknown') as category_or_unknown
+        from raw
+        """
+    )
+    connection.execute("create table purchases as select * from events where event_type = 'purchase'")
+    yield connection
+    connection.close()

@@ -1,8 +1,9 @@
 """Incremental builds end to end (issue 10), in the manner of Snowplow's integration tests.
 
-A small history is landed in three batches with `ingest land`, and built incrementally with `dbt build` after
-each; then every model of the warehouse is compared, row for row, with a `--full-refresh` build of the same
-lake. The batches hold what makes incremental builds go wrong:
+A small history (tests/fixtures/incremental, its README says what each row is for) is landed in three batches
+with `ingest land`, and built incrementally with `dbt build` after each; then every model of the warehouse is
+compared, row for row, with a `--full-refresh` build of the same lake. The batches hold what makes incremental
+builds go wrong (test_the_batches_hold_their_cases checks that they still do):
 
 - a session that starts before midnight in one batch and continues after it in the next;
 - a late file: rows for a day built in an earlier batch, one of them in a session built before;
@@ -30,76 +31,15 @@ import pytest
 from conftest import PROJECT
 
 BIN = Path(sys.executable).parent
-HEADER = ["event_time", "event_type", "product_id", "category_id", "category_code", "brand", "price", "user_id",
-          "user_session"]
-PHONE = ("100", "2053013555631882655", "electronics.smartphone", "apple")
-SHOE = ("200", "2053013566100866035", "apparel.shoes", "nike")
-TV = ("300", "2053013554415534427", "electronics.video.tv", "samsung")
+BATCHES = PROJECT / "tests" / "fixtures" / "incremental"
 # The models the incremental builds update in place; every other model is rebuilt whole by each build.
 INCREMENTAL = ["stg_clickstream__events", "int_events_aggregated_to_session_products",
                "int_events_aggregated_to_user_sessions", "fact_sessions", "fact_purchases"]
 
 
-def _event(time: str, event_type: str, product: tuple[str, ...], price: str, user: int, session: str) -> list[str]:
-    product_id, category_id, category_code, brand = product
-    return [f"2019-10-{time} UTC", event_type, product_id, category_id, category_code, brand, price, str(user),
-            session]
-
-
-# Batch 1: 1 and 2 October.
-SESSION_1 = [
-    _event("01 10:00:00", "view", PHONE, "10.00", 1, "s1"),
-    _event("01 10:01:00", "cart", PHONE, "10.00", 1, "s1"),
-    _event("01 10:02:00", "purchase", PHONE, "10.00", 1, "s1"),
-]
-NIGHT_SESSION_BEFORE_MIDNIGHT = [
-    _event("01 23:50:00", "view", SHOE, "50.00", 2, "s2"),
-    _event("01 23:55:00", "view", PHONE, "10.00", 2, "s2"),
-]
-BATCH_1 = [
-    *SESSION_1,
-    SESSION_1[0],  # an exact duplicate in the same file
-    *NIGHT_SESSION_BEFORE_MIDNIGHT,
-    _event("02 09:00:00", "view", SHOE, "50.00", 3, "s3"),
-    _event("02 09:05:00", "purchase", SHOE, "50.00", 3, "s3"),
-    _event("02 11:00:00", "purchase", TV, "300.00", 5, "s5a"),
-    _event("02 12:00:00", "view", TV, "300.00", 4, ""),  # no session
-]
-# Batch 2: the night session continues after midnight, the phone's price goes up, 3 October begins; and a late
-# file for 1 October, adding an event to a session built in batch 1 and a new session.
-BATCH_2 = [
-    _event("02 00:05:00", "cart", PHONE, "12.00", 2, "s2"),
-    _event("02 00:06:00", "purchase", PHONE, "12.00", 2, "s2"),
-    _event("03 08:00:00", "view", PHONE, "12.00", 7, "s7"),
-    _event("03 09:00:00", "purchase", TV, "310.00", 5, "s5b"),
-]
-LATE_FOR_1_OCTOBER = [
-    _event("01 10:03:00", "view", SHOE, "50.00", 1, "s1"),
-    _event("01 15:00:00", "view", TV, "300.00", 6, "s6"),
-    _event("01 15:01:00", "purchase", TV, "300.00", 6, "s6"),
-]
-# Batch 3: rows landed before, again, under another name, with new rows: 4 October, another sessionless event,
-# the phone cheaper, and a late order of buyer 5, earlier than the two orders built before.
-BATCH_3 = [
-    SESSION_1[2],
-    NIGHT_SESSION_BEFORE_MIDNIGHT[1],
-    BATCH_2[0],
-    _event("04 10:00:00", "view", PHONE, "9.00", 8, "s8"),
-    _event("04 10:01:00", "purchase", PHONE, "9.00", 8, "s8"),
-    _event("04 11:00:00", "view", SHOE, "50.00", 4, ""),
-    _event("01 08:00:00", "purchase", SHOE, "50.00", 5, "s5z"),
-]
-# Then, in a landing of their own, rows landed before and nothing else: their days are read once, and the staging
-# watermark moves past them (the build after reads no day).
-REPEATS_ONLY = [BATCH_1[1], LATE_FOR_1_OCTOBER[0], BATCH_3[3]]
-
-
-def _write(path: Path, rows: list[list[str]]) -> Path:
-    with path.open("w", newline="") as file:
-        writer = csv.writer(file)
-        writer.writerow(HEADER)
-        writer.writerows(rows)
-    return path
+def _rows(name: str) -> list[dict[str, str]]:
+    with (BATCHES / name).open(newline="") as file:
+        return list(csv.DictReader(file))
 
 
 def _run(command: list[str], environ: dict[str, str]) -> subprocess.CompletedProcess:
@@ -134,14 +74,14 @@ def builds(tmp_path_factory) -> dict:
         _run([str(BIN / "dbt"), "--no-use-colors", "build", "--exclude", "resource_type:test",
               "resource_type:unit_test", *args], environ)
 
-    land(_write(work / "batch-1.csv", BATCH_1))
+    land(BATCHES / "batch-1.csv")
     build()
-    land(_write(work / "batch-2.csv", BATCH_2), _write(work / "late-2019-10-01.csv", LATE_FOR_1_OCTOBER))
+    land(BATCHES / "batch-2.csv", BATCHES / "late-2019-10-01.csv")
     build()
-    land(_write(work / "batch-3.csv", BATCH_3))
+    land(BATCHES / "batch-3.csv")
     # A landing stamps its rows with its start time, to the second: the repeats land a second later, last.
     time.sleep(1)
-    land(_write(work / "repeats-only.csv", REPEATS_ONLY))
+    land(BATCHES / "repeats-only.csv")
     # The last incremental build runs every data test too: keys unique, reconciliations across the marts.
     _run([str(BIN / "dbt"), "--no-use-colors", "build", "--exclude", "resource_type:unit_test"], environ)
     incremental = _tables(warehouse)
@@ -154,6 +94,39 @@ def builds(tmp_path_factory) -> dict:
     return {"incremental": incremental, "after_nothing_new": after_nothing_new,
             "full_refresh": _tables(warehouse), "staging_sql_with_nothing_new": staging_sql,
             "warehouse": warehouse}
+
+
+def test_the_batches_hold_their_cases():
+    batch_1, batch_2, late, batch_3, repeats = map(_rows, ["batch-1.csv", "batch-2.csv", "late-2019-10-01.csv",
+                                                           "batch-3.csv", "repeats-only.csv"])
+
+    def rows(*batches: list[dict[str, str]]) -> list[tuple[str, ...]]:
+        return [tuple(row.values()) for batch in batches for row in batch]
+
+    def times(batch: list[dict[str, str]], **match: str) -> list[str]:
+        return sorted(row["event_time"] for row in batch if match.items() <= row.items())
+
+    def days(batch: list[dict[str, str]], **match: str) -> set[str]:
+        return {at[:10] for at in times(batch, **match)}
+
+    assert len(set(rows(batch_1))) == len(rows(batch_1)) - 1  # an exact duplicate in the same file
+    # Session s2 starts before midnight in batch 1 and goes on after it in batch 2.
+    assert (days(batch_1, user_session="s2"), days(batch_2, user_session="s2")) == ({"2019-10-01"}, {"2019-10-02"})
+    # The late file is for 1 October, built in batch 1, and adds to its session s1.
+    assert days(late) == days(late, user_session="s1") == {"2019-10-01"}
+    # Batch 3 repeats rows landed before beside new ones; the last file repeats rows only.
+    landed_before = set(rows(batch_1, batch_2, late))
+    assert 0 < len(landed_before & set(rows(batch_3))) < len(rows(batch_3))
+    assert set(rows(repeats)) <= landed_before | set(rows(batch_3))
+    # The phone's price changes from batch to batch.
+    prices = [{row["price"] for row in batch if row["product_id"] == "100"} for batch in (batch_1, batch_2, batch_3)]
+    assert prices[0] == {"10.00"} and prices[1] == {"12.00"} and "9.00" in prices[2]
+    # Buyer 5's late order (batch 3) is earlier than the two built before.
+    built = times(batch_1 + batch_2, user_id="5", event_type="purchase")
+    late_order = times(batch_3, user_id="5", event_type="purchase")
+    assert len(built) == 2 and len(late_order) == 1 and late_order[0] < built[0]
+    # Events without a session, in batch 1 and batch 3.
+    assert days(batch_1, user_session="") and days(batch_3, user_session="")
 
 
 def test_every_model_equals_a_full_refresh(builds):

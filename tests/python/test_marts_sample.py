@@ -1,28 +1,18 @@
 """The marts on the real REES46 sample: figures that can be checked by hand, pinned.
 
-The sample (tests/fixtures/kaggle-sample: the first 5,019 rows of October 2019 and the first 683 of November)
-is landed with `ingest land` into a throwaway lake and built with `dbt build` into a throwaway warehouse:
-October first, then November, so the product snapshot sees prices change between the two loads.
+The warehouse is the session's build of the sample (conftest.sample_build: the first 5,019 rows of October 2019
+and the first 683 of November, in tests/fixtures/kaggle-sample, landed and built October first, then November,
+so the product snapshot sees prices change between the two loads).
 
 Every expected figure is written out as a literal, and each literal is also recomputed here straight from
 the raw CSV files with DuckDB and the definitions of docs/dataset.md section 3 (never from the marts), so a
 wrong literal and a wrong mart are told apart.
 """
 
-import os
-import subprocess
-import sys
 from decimal import Decimal
-from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import SAMPLE
-
-REPO = Path(__file__).resolve().parents[2]
-OCTOBER = SAMPLE / "2019-Oct_head_5019rows.csv"
-NOVEMBER = SAMPLE / "2019-Nov_head_683rows.csv"
-BIN = Path(sys.executable).parent
 
 # Hand-checkable figures of the sample (the sample's README: 54 purchases in October, 2 in November).
 PURCHASES = 56
@@ -37,60 +27,22 @@ TOP_BRANDS = [("apple", Decimal("8646.92")), ("samsung", Decimal("3201.91")), ("
 PRODUCTS_REPRICED_IN_NOVEMBER = 91  # products in both files whose latest price, brand or category changed
 
 
-def _run(args: list[str], env: dict[str, str]) -> None:
-    result = subprocess.run(args, cwd=REPO, env=env, capture_output=True, text=True)
-    assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
-
-
-@pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
-    work = tmp_path_factory.mktemp("marts_sample")
-    env = {
-        **os.environ,
-        "LAKE_URI": str(work / "lake"),
-        "DUCKDB_PATH": str(work / "warehouse.duckdb"),
-        "DBT_PROFILES_DIR": str(REPO),
-        "DBT_TARGET": "dev",
-    }
-    dbt = [str(BIN / "dbt"), "--no-use-colors"]
-    paths = ["--target-path", str(work / "target"), "--log-path", str(work / "logs")]
-    _run([sys.executable, "-m", "ingest", "land", str(OCTOBER)], env)
-    _run([*dbt, "build", "--select", "+products_snapshot", *paths], env)
-    _run([sys.executable, "-m", "ingest", "land", str(NOVEMBER)], env)
-    _run([*dbt, "build", *paths], env)
-    connection = duckdb.connect(env["DUCKDB_PATH"], read_only=True)
-    yield connection
-    connection.close()
-
-
-@pytest.fixture(scope="module")
-def raw() -> duckdb.DuckDBPyConnection:
-    """The raw CSV files as text, exact duplicates removed: the independent side of every comparison."""
-    connection = duckdb.connect()
-    files = [str(OCTOBER), str(NOVEMBER)]
-    connection.execute(
-        "create table raw as select distinct * from read_csv(?, header = true, all_varchar = true)", [files]
-    )
-    connection.execute("create table raw_purchases as select * from raw where event_type = 'purchase'")
-    return connection
-
-
 def _one(connection: duckdb.DuckDBPyConnection, sql: str) -> tuple:
     return connection.execute(sql).fetchone()
 
 
 def test_literals_match_the_raw_files(raw: duckdb.DuckDBPyConnection) -> None:
     purchases, revenue, buyers = _one(
-        raw, "select count(*), sum(cast(price as decimal(10, 2))), count(distinct user_id) from raw_purchases"
+        raw, "select count(*), sum(cast(price as decimal(10, 2))), count(distinct user_id) from purchases"
     )
     assert (purchases, revenue, buyers) == (PURCHASES, REVENUE, BUYERS)
     repeat = _one(
         raw,
-        "select count(*) from (select user_id from raw_purchases group by user_id having count(*) > 1)",
+        "select count(*) from (select user_id from purchases group by user_id having count(*) > 1)",
     )[0]
     returning = _one(
         raw,
-        "select count(*) from (select user_id from raw_purchases group by user_id"
+        "select count(*) from (select user_id from purchases group by user_id"
         " having count(distinct user_session) > 1)",
     )[0]
     assert (repeat, returning) == (REPEAT_BUYERS, RETURNING_BUYERS)
@@ -99,7 +51,7 @@ def test_literals_match_the_raw_files(raw: duckdb.DuckDBPyConnection) -> None:
     )
     assert (shoppers, sessions, events) == (ACTIVE_SHOPPERS, SESSIONS, DISTINCT_EVENTS)
     top = raw.execute(
-        "select brand, sum(cast(price as decimal(10, 2))) as revenue from raw_purchases where brand != ''"
+        "select brand, sum(cast(price as decimal(10, 2))) as revenue from purchases where brand != ''"
         " group by brand order by revenue desc limit 3"
     ).fetchall()
     assert top == TOP_BRANDS
@@ -127,13 +79,13 @@ def test_literals_match_the_raw_files(raw: duckdb.DuckDBPyConnection) -> None:
     assert changed == PRODUCTS_REPRICED_IN_NOVEMBER
 
 
-def test_staging_keeps_each_distinct_event_once(warehouse: duckdb.DuckDBPyConnection) -> None:
-    assert _one(warehouse, "select count(*) from stg_clickstream__events")[0] == DISTINCT_EVENTS
+def test_staging_keeps_each_distinct_event_once(sample_warehouse: duckdb.DuckDBPyConnection) -> None:
+    assert _one(sample_warehouse, "select count(*) from stg_clickstream__events")[0] == DISTINCT_EVENTS
 
 
-def test_kpi_summary(warehouse: duckdb.DuckDBPyConnection) -> None:
+def test_kpi_summary(sample_warehouse: duckdb.DuckDBPyConnection) -> None:
     row = _one(
-        warehouse,
+        sample_warehouse,
         "select purchases, revenue, customers, repeat_customers, returning_customers,"
         " active_shoppers, sessions, average_customer_ltv from kpi_summary",
     )
@@ -141,8 +93,8 @@ def test_kpi_summary(warehouse: duckdb.DuckDBPyConnection) -> None:
     assert row[7] == pytest.approx(float(REVENUE) / BUYERS, abs=0.005)
 
 
-def test_fact_purchases(warehouse: duckdb.DuckDBPyConnection) -> None:
-    assert _one(warehouse, "select count(*), sum(price), count(distinct user_id) from fact_purchases") == (
+def test_fact_purchases(sample_warehouse: duckdb.DuckDBPyConnection) -> None:
+    assert _one(sample_warehouse, "select count(*), sum(price), count(distinct user_id) from fact_purchases") == (
         PURCHASES,
         REVENUE,
         BUYERS,
@@ -150,39 +102,40 @@ def test_fact_purchases(warehouse: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_monthly_summary_splits_october_and_november(
-    warehouse: duckdb.DuckDBPyConnection, raw: duckdb.DuckDBPyConnection
+    sample_warehouse: duckdb.DuckDBPyConnection, raw: duckdb.DuckDBPyConnection
 ) -> None:
     expected = raw.execute(
-        "select strftime(cast(event_time[:10] as date), '%Y-%m') as month, count(*),"
-        " sum(cast(price as decimal(10, 2))) from raw_purchases group by month order by month"
+        "select month, count(*), sum(amount) from purchases group by month order by month"
     ).fetchall()
-    actual = warehouse.execute(
+    actual = sample_warehouse.execute(
         "select month_label, purchases, revenue from fact_monthly_summary order by month_label"
     ).fetchall()
     assert actual == expected
     assert [row[1] for row in actual] == [54, 2]
 
 
-def test_top_brands(warehouse: duckdb.DuckDBPyConnection) -> None:
-    top = warehouse.execute(
+def test_top_brands(sample_warehouse: duckdb.DuckDBPyConnection) -> None:
+    top = sample_warehouse.execute(
         "select brand, revenue from brand_engagement where revenue_rank <= 3 order by revenue_rank"
     ).fetchall()
     assert top == TOP_BRANDS
-    share = _one(warehouse, "select market_share from brand_engagement where brand = 'apple'")[0]
+    share = _one(sample_warehouse, "select market_share from brand_engagement where brand = 'apple'")[0]
     assert share == pytest.approx(float(TOP_BRANDS[0][1] / REVENUE), abs=1e-6)
 
 
-def test_user_ltv_segments_cover_every_buyer(warehouse: duckdb.DuckDBPyConnection) -> None:
-    segments = dict(warehouse.execute("select ltv_segment, count(*) from user_ltv group by all").fetchall())
+def test_user_ltv_segments_cover_every_buyer(sample_warehouse: duckdb.DuckDBPyConnection) -> None:
+    segments = dict(sample_warehouse.execute("select ltv_segment, count(*) from user_ltv group by all").fetchall())
     assert sum(segments.values()) == BUYERS
     assert set(segments) <= {"Low", "Mid", "High", "Premium"}
 
 
-def test_snapshot_keeps_price_history(warehouse: duckdb.DuckDBPyConnection) -> None:
-    closed = _one(warehouse, "select count(*) from main_snapshots.products_snapshot where dbt_valid_to is not null")
+def test_snapshot_keeps_price_history(sample_warehouse: duckdb.DuckDBPyConnection) -> None:
+    closed = _one(
+        sample_warehouse, "select count(*) from main_snapshots.products_snapshot where dbt_valid_to is not null"
+    )
     assert closed[0] == PRODUCTS_REPRICED_IN_NOVEMBER
     # Product 1005135 (an apple smartphone) cost 1,747.79 at the end of the October rows, 1,665.36 in November.
-    history = warehouse.execute(
+    history = sample_warehouse.execute(
         "select price, dbt_valid_to is null from main_snapshots.products_snapshot"
         " where product_id = 1005135 order by dbt_valid_from"
     ).fetchall()

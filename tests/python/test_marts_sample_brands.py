@@ -13,7 +13,6 @@ import csv
 from collections import Counter, defaultdict
 from datetime import datetime
 
-import duckdb
 import pytest
 
 # 49 of the sample's 50 branded purchases follow a view of the product by the buyer. The other, apple headphones
@@ -54,14 +53,7 @@ def purchases(events) -> list[dict[str, str]]:
     return [event for event in events if event["event_type"] == "purchase"]
 
 
-@pytest.fixture(scope="module")
-def warehouse(sample_build) -> duckdb.DuckDBPyConnection:
-    connection = duckdb.connect(str(sample_build["warehouse"]), read_only=True)
-    yield connection
-    connection.close()
-
-
-def test_brand_sales_velocity(warehouse, events, purchases) -> None:
+def test_brand_sales_velocity(sample_warehouse, events, purchases) -> None:
     first_views: dict[tuple[str, str], datetime] = {}
     for event in events:
         if event["event_type"] == "view":
@@ -81,7 +73,7 @@ def test_brand_sales_velocity(warehouse, events, purchases) -> None:
          round(max(seconds) / 3600, 4))
         for brand, seconds in delays.items()
     )
-    actual = warehouse.execute(
+    actual = sample_warehouse.execute(
         "select brand, purchases_after_view, average_hours_to_purchase, fastest_hours_to_purchase,"
         " slowest_hours_to_purchase from brand_sales_velocity order by brand"
     ).fetchall()
@@ -93,7 +85,7 @@ def test_brand_sales_velocity(warehouse, events, purchases) -> None:
     assert dict((row[0], row[2]) for row in actual)["apple"] == 0.0297
 
 
-def test_brand_repeat_purchase_rate(warehouse, purchases) -> None:
+def test_brand_repeat_purchase_rate(sample_warehouse, purchases) -> None:
     per_buyer = Counter((purchase["brand"], purchase["user_id"]) for purchase in purchases if purchase["brand"])
     buyers: Counter[str] = Counter()
     repeat: Counter[str] = Counter()
@@ -106,7 +98,7 @@ def test_brand_repeat_purchase_rate(warehouse, purchases) -> None:
         (brand, buyers[brand], repeat[brand], round(repeat[brand] / buyers[brand], 4), buyers[brand] > 10)
         for brand in buyers
     )
-    actual = warehouse.execute(
+    actual = sample_warehouse.execute(
         "select brand, buyers, repeat_buyers, repeat_purchase_rate, has_enough_buyers"
         " from brand_repeat_purchase_rate order by brand"
     ).fetchall()
@@ -115,7 +107,7 @@ def test_brand_repeat_purchase_rate(warehouse, purchases) -> None:
     assert [row for row in actual if row[4]] == [("apple", 13, 1, 0.0769, True)]
 
 
-def test_brand_pairs_bought_together(warehouse, purchases) -> None:
+def test_brand_pairs_bought_together(sample_warehouse, purchases) -> None:
     branded = [purchase for purchase in purchases if purchase["brand"]]
     pairs: Counter[tuple[str, str]] = Counter()
     pair_buyers: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -127,7 +119,7 @@ def test_brand_pairs_bought_together(warehouse, purchases) -> None:
                 pair_buyers[first["brand"], second["brand"]].add(first["user_id"])
     expected = sorted((a, b, times, len(pair_buyers[a, b])) for (a, b), times in pairs.items())
     assert expected == PAIRS
-    actual = warehouse.execute(
+    actual = sample_warehouse.execute(
         "select brand_a, brand_b, times_bought_together, buyers from brand_pairs_bought_together order by 1, 2"
     ).fetchall()
     assert actual == PAIRS

@@ -1,40 +1,15 @@
 """The customer and product marts of issue 12 on the real REES46 sample: figures checked by hand, pinned.
 
-The sample (tests/fixtures/kaggle-sample: the first 5,019 rows of October 2019 and the first 683 of November)
-is landed into a throwaway lake and built into a throwaway warehouse. Each figure is written out as a literal
-where a person can check it (the sample's README: 54 purchases on 1 October, 2 on 1 November), and recomputed
-here from the raw CSV files with DuckDB and the definitions in the models' docs (never from the marts), so a
-wrong literal and a wrong mart are told apart.
+The warehouse is the session's build of the sample (conftest.sample_build). Each figure is written out as a
+literal where a person can check it (the sample's README: 54 purchases on 1 October, 2 on 1 November), and
+recomputed here from the raw CSV files with DuckDB and the definitions in the models' docs (never from the
+marts), so a wrong literal and a wrong mart are told apart.
 """
 
-import os
-import subprocess
-import sys
 from decimal import Decimal
-from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import SAMPLE
-
-REPO = Path(__file__).resolve().parents[2]
-FILES = [SAMPLE / "2019-Oct_head_5019rows.csv", SAMPLE / "2019-Nov_head_683rows.csv"]
-BIN = Path(sys.executable).parent
-MARTS = [
-    "customer_cohorts",
-    "customer_rfm",
-    "cart_abandonment",
-    "cart_abandonment_monthly",
-    "cart_abandonment_by_category",
-    "product_funnel",
-    "category_funnel",
-    "product_affinity",
-    "brand_engagement",
-    "fact_purchases",
-    "revenue_by_month_category",
-    "session_funnel_ranges",
-    "kpi_summary",
-]
 
 # 48 customers bought first in October (14,786.59), 2 in November (778.22); none of October's came back.
 COHORTS = [
@@ -56,52 +31,10 @@ FIRST_ORDER_PURCHASES, REPEAT_ORDER_PURCHASES = 54, 2  # 52 orders: 50 first one
 PRODUCT_1004856 = (79, 4, 4, 54, 2, 4, 0.037, 2.0)
 
 
-def _run(args: list[str], env: dict[str, str]) -> None:
-    result = subprocess.run(args, cwd=REPO, env=env, capture_output=True, text=True)
-    assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
-
-
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
-    work = tmp_path_factory.mktemp("marts_sample_customers")
-    env = {
-        **os.environ,
-        "LAKE_URI": str(work / "lake"),
-        "DUCKDB_PATH": str(work / "warehouse.duckdb"),
-        "DBT_PROFILES_DIR": str(REPO),
-        "DBT_TARGET": "dev",
-    }
-    _run([sys.executable, "-m", "ingest", "land", *map(str, FILES)], env)
-    selection = [item for mart in MARTS for item in ("--select", f"+{mart}")]
-    paths = ["--target-path", str(work / "target"), "--log-path", str(work / "logs")]
-    _run([str(BIN / "dbt"), "--no-use-colors", "build", *selection, "--indirect-selection", "cautious", *paths], env)
-    connection = duckdb.connect(env["DUCKDB_PATH"], read_only=True)
-    yield connection
-    connection.close()
-
-
-@pytest.fixture(scope="module")
-def raw() -> duckdb.DuckDBPyConnection:
-    """The raw CSV files, exact duplicates removed, with each session's and each order's facts."""
-    connection = duckdb.connect()
-    connection.execute(
-        "create table raw as select distinct * from read_csv(?, header = true, all_varchar = true)",
-        [[str(f) for f in FILES]],
-    )
-    connection.execute(
-        """
-        create table events as
-        select
-            *,
-            cast(price as decimal(10, 2)) as amount,
-            strftime(cast(event_time[:10] as date), '%Y-%m') as month,
-            coalesce(nullif(brand, ''), 'unknown') as brand_or_unknown,
-            coalesce(nullif(split_part(category_code, '.', 1), ''), 'unknown') as category_or_unknown
-        from raw
-        """
-    )
-    connection.execute("create table purchases as select * from events where event_type = 'purchase'")
-    connection.execute(
+def raw(raw: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """conftest's raw rows, with each session's month (the month it started in) and steps."""
+    raw.execute(
         """
         create table sessions as
         select
@@ -114,7 +47,7 @@ def raw() -> duckdb.DuckDBPyConnection:
         group by user_session
         """
     )
-    return connection
+    return raw
 
 
 def test_the_sample_has_no_sessionless_event(raw: duckdb.DuckDBPyConnection) -> None:
@@ -122,7 +55,7 @@ def test_the_sample_has_no_sessionless_event(raw: duckdb.DuckDBPyConnection) -> 
     assert raw.execute("select count(*) from raw where coalesce(user_session, '') = ''").fetchone()[0] == 0
 
 
-def test_customer_cohorts(warehouse: duckdb.DuckDBPyConnection, raw: duckdb.DuckDBPyConnection) -> None:
+def test_customer_cohorts(sample_warehouse: duckdb.DuckDBPyConnection, raw: duckdb.DuckDBPyConnection) -> None:
     expected = raw.execute(
         """
         with first_months as (select user_id, min(month) as cohort from purchases group by user_id),
@@ -147,19 +80,19 @@ def test_customer_cohorts(warehouse: duckdb.DuckDBPyConnection, raw: duckdb.Duck
         """
     ).fetchall()
     assert expected == COHORTS
-    actual = warehouse.execute(
+    actual = sample_warehouse.execute(
         "select cohort_month_label, months_since_first_purchase, cohort_customers, active_customers, revenue,"
         " cumulative_revenue from customer_cohorts order by 1, 2"
     ).fetchall()
     assert actual == COHORTS
-    rates = warehouse.execute(
+    rates = sample_warehouse.execute(
         "select retention_rate, cumulative_revenue_per_customer from customer_cohorts order by cohort_month_label,"
         " months_since_first_purchase"
     ).fetchall()
     assert rates == [(1.0, 308.05), (0.0, 308.05), (1.0, 389.11)]  # 14,786.59 / 48 = 308.05; 778.22 / 2
 
 
-def test_customer_rfm(warehouse: duckdb.DuckDBPyConnection, raw: duckdb.DuckDBPyConnection) -> None:
+def test_customer_rfm(sample_warehouse: duckdb.DuckDBPyConnection, raw: duckdb.DuckDBPyConnection) -> None:
     returning = raw.execute(
         "select user_id from purchases group by user_id having count(distinct user_session) > 1 order by 1"
     ).fetchall()
@@ -167,14 +100,14 @@ def test_customer_rfm(warehouse: duckdb.DuckDBPyConnection, raw: duckdb.DuckDBPy
         "select user_id from purchases group by user_id having min(month) = '2019-11' order by 1"
     ).fetchall()
     assert (len(returning), len(november)) == (RFM_SEGMENTS["At Risk"], RFM_SEGMENTS["New"])
-    segments = dict(warehouse.execute("select rfm_segment, count(*) from customer_rfm group by all").fetchall())
+    segments = dict(sample_warehouse.execute("select rfm_segment, count(*) from customer_rfm group by all").fetchall())
     assert segments == RFM_SEGMENTS
-    at_risk = warehouse.execute(
+    at_risk = sample_warehouse.execute(
         "select cast(user_id as varchar), recency_days, frequency, recency_score, frequency_score"
         " from customer_rfm where rfm_segment = 'At Risk' order by 1"
     ).fetchall()
     assert at_risk == [(user_id, 31, 2, 1, 5) for (user_id,) in returning]
-    new = warehouse.execute(
+    new = sample_warehouse.execute(
         "select cast(user_id as varchar), recency_days, frequency, recency_score, frequency_score"
         " from customer_rfm where rfm_segment = 'New' order by 1"
     ).fetchall()
@@ -186,15 +119,17 @@ def test_customer_rfm(warehouse: duckdb.DuckDBPyConnection, raw: duckdb.DuckDBPy
         select user_id, 1 + floor(5 * (rank() over (order by revenue) - 1) / 50) from customers order by 1
         """
     ).fetchall()
-    monetary = warehouse.execute(
+    monetary = sample_warehouse.execute(
         "select cast(user_id as varchar), monetary_score from customer_rfm order by 1"
     ).fetchall()
     assert monetary == expected
-    scores = warehouse.execute("select monetary_score, count(*) from customer_rfm group by all order by 1").fetchall()
+    scores = sample_warehouse.execute(
+        "select monetary_score, count(*) from customer_rfm group by all order by 1"
+    ).fetchall()
     assert scores == [(1, 10), (2, 11), (3, 9), (4, 10), (5, 10)]  # two customers tie at the second fifth's edge
 
 
-def test_cart_abandonment_monthly(warehouse: duckdb.DuckDBPyConnection, raw: duckdb.DuckDBPyConnection) -> None:
+def test_cart_abandonment_monthly(sample_warehouse: duckdb.DuckDBPyConnection, raw: duckdb.DuckDBPyConnection) -> None:
     expected = raw.execute(
         """
         select
@@ -209,25 +144,32 @@ def test_cart_abandonment_monthly(warehouse: duckdb.DuckDBPyConnection, raw: duc
         """
     ).fetchall()
     assert expected == ABANDONMENT
-    actual = warehouse.execute(
+    actual = sample_warehouse.execute(
         "select month_label, sessions_with_cart, abandoned_sessions, abandoned_cart_value"
         " from cart_abandonment_monthly order by 1"
     ).fetchall()
     assert actual == ABANDONMENT
-    rates = warehouse.execute("select abandonment_rate from cart_abandonment_monthly order by 1").fetchall()
+    rates = sample_warehouse.execute("select abandonment_rate from cart_abandonment_monthly order by 1").fetchall()
     assert rates == [(round(24 / 35, 4),), (1.0,)]
 
 
-def test_cart_abandonment_by_brand_and_category_and_by_category(
-    warehouse: duckdb.DuckDBPyConnection, raw: duckdb.DuckDBPyConnection
+# The raw side of each segment column: no product changes brand or category in the sample, so the event's are
+# the product's current ones.
+RAW_SEGMENTS = {"brand": "events.brand_or_unknown", "category_main": "events.category_or_unknown"}
+
+
+@pytest.mark.parametrize(("mart", "segments"), [
+    ("cart_abandonment", ["brand", "category_main"]),
+    ("cart_abandonment_by_category", ["category_main"]),
+])
+def test_cart_abandonment_by_segment(
+    sample_warehouse: duckdb.DuckDBPyConnection, raw: duckdb.DuckDBPyConnection, mart: str, segments: list[str]
 ) -> None:
-    # No product changes brand or category in the sample, so the event's are the product's current ones.
     expected = raw.execute(
-        """
+        f"""
         select
             sessions.month,
-            events.brand_or_unknown,
-            events.category_or_unknown,
+            {", ".join(RAW_SEGMENTS[segment] for segment in segments)},
             count(distinct case when events.event_type = 'cart' then sessions.user_session end),
             count(distinct case when events.event_type = 'cart' and not sessions.has_purchase
                 then sessions.user_session end),
@@ -240,37 +182,16 @@ def test_cart_abandonment_by_brand_and_category_and_by_category(
         order by all
         """
     ).fetchall()
-    actual = warehouse.execute(
-        "select month_label, brand, category_main, sessions_with_cart, abandoned_sessions, cart_value,"
-        " abandoned_cart_value from cart_abandonment order by all"
+    actual = sample_warehouse.execute(
+        f"select month_label, {', '.join(segments)}, sessions_with_cart, abandoned_sessions, cart_value,"
+        f" abandoned_cart_value from {mart} order by all"
     ).fetchall()
     assert actual == expected
     # The segments' values add up to the month's; their sessions may not (a session can cart two brands).
-    assert sum(row[6] for row in actual) == sum(row[3] for row in ABANDONMENT)
-    by_category = raw.execute(
-        """
-        select
-            sessions.month,
-            events.category_or_unknown,
-            count(distinct case when events.event_type = 'cart' then sessions.user_session end),
-            count(distinct case when events.event_type = 'cart' and not sessions.has_purchase
-                then sessions.user_session end),
-            coalesce(sum(case when events.event_type = 'cart' and not sessions.has_purchase then events.amount end), 0)
-        from sessions
-        inner join events using (user_session)
-        where events.event_type in ('cart', 'remove_from_cart')
-        group by all
-        order by all
-        """
-    ).fetchall()
-    actual = warehouse.execute(
-        "select month_label, category_main, sessions_with_cart, abandoned_sessions, abandoned_cart_value"
-        " from cart_abandonment_by_category order by all"
-    ).fetchall()
-    assert actual == by_category
+    assert sum(row[-1] for row in actual) == sum(row[3] for row in ABANDONMENT)
 
 
-def test_product_funnel(warehouse: duckdb.DuckDBPyConnection, raw: duckdb.DuckDBPyConnection) -> None:
+def test_product_funnel(sample_warehouse: duckdb.DuckDBPyConnection, raw: duckdb.DuckDBPyConnection) -> None:
     funnel = """
         select
             {key},
@@ -286,18 +207,18 @@ def test_product_funnel(warehouse: duckdb.DuckDBPyConnection, raw: duckdb.DuckDB
     """
     columns = "views, carts, purchases, sessions_with_view, sessions_with_cart, sessions_with_purchase"
     expected = raw.execute(funnel.format(key="cast(product_id as bigint)")).fetchall()
-    actual = warehouse.execute(f"select product_id, {columns} from product_funnel order by all").fetchall()
+    actual = sample_warehouse.execute(f"select product_id, {columns} from product_funnel order by all").fetchall()
     assert actual == expected
     expected = raw.execute(funnel.format(key="cast(category_id as bigint)")).fetchall()
-    actual = warehouse.execute(f"select category_id, {columns} from category_funnel order by all").fetchall()
+    actual = sample_warehouse.execute(f"select category_id, {columns} from category_funnel order by all").fetchall()
     assert actual == expected
-    product = warehouse.execute(
+    product = sample_warehouse.execute(
         f"select {columns}, view_to_cart_rate, cart_to_purchase_rate from product_funnel where product_id = 1004856"
     ).fetchone()
     assert product == PRODUCT_1004856
 
 
-def test_product_affinity(warehouse: duckdb.DuckDBPyConnection, raw: duckdb.DuckDBPyConnection) -> None:
+def test_product_affinity(sample_warehouse: duckdb.DuckDBPyConnection, raw: duckdb.DuckDBPyConnection) -> None:
     # No order of the sample holds two brands or two top-level categories (the multi-item orders are one
     # product bought twice or the same brand), so there is no pair: the arithmetic is in the unit test.
     pairs = raw.execute(
@@ -314,10 +235,10 @@ def test_product_affinity(warehouse: duckdb.DuckDBPyConnection, raw: duckdb.Duck
         """
     ).fetchone()[0]
     assert pairs == 0
-    assert warehouse.execute("select count(*) from product_affinity").fetchone()[0] == 0
+    assert sample_warehouse.execute("select count(*) from product_affinity").fetchone()[0] == 0
 
 
-def test_new_and_repeat_orders(warehouse: duckdb.DuckDBPyConnection, raw: duckdb.DuckDBPyConnection) -> None:
+def test_new_and_repeat_orders(sample_warehouse: duckdb.DuckDBPyConnection, raw: duckdb.DuckDBPyConnection) -> None:
     expected = raw.execute(
         """
         with orders as (
@@ -331,7 +252,7 @@ def test_new_and_repeat_orders(warehouse: duckdb.DuckDBPyConnection, raw: duckdb
         """
     ).fetchone()
     assert expected == (FIRST_ORDER_PURCHASES, REPEAT_ORDER_PURCHASES)
-    actual = warehouse.execute(
+    actual = sample_warehouse.execute(
         "select count(*) filter (where is_first_order), count(*) filter (where not is_first_order),"
         " count(distinct order_id) filter (where is_first_order) from fact_purchases"
     ).fetchone()
@@ -339,7 +260,7 @@ def test_new_and_repeat_orders(warehouse: duckdb.DuckDBPyConnection, raw: duckdb
 
 
 def test_high_stickiness_low_conversion_brands(
-    warehouse: duckdb.DuckDBPyConnection, raw: duckdb.DuckDBPyConnection
+    sample_warehouse: duckdb.DuckDBPyConnection, raw: duckdb.DuckDBPyConnection
 ) -> None:
     # Brands with at least 10 sessions (brand_quadrant_min_sessions): events / sessions against the average
     # over them, purchases / sessions below the average.
@@ -363,14 +284,14 @@ def test_high_stickiness_low_conversion_brands(
         order by brand
         """
     ).fetchall()
-    actual = warehouse.execute(
+    actual = sample_warehouse.execute(
         "select brand from brand_engagement where is_high_stickiness_low_conversion order by brand"
     ).fetchall()
     assert actual == expected
     assert len(actual) > 0
 
 
-def test_revenue_by_month_category(warehouse: duckdb.DuckDBPyConnection, raw: duckdb.DuckDBPyConnection) -> None:
+def test_revenue_by_month_category(sample_warehouse: duckdb.DuckDBPyConnection, raw: duckdb.DuckDBPyConnection) -> None:
     expected = raw.execute(
         """
         with monthly as (
@@ -389,7 +310,7 @@ def test_revenue_by_month_category(warehouse: duckdb.DuckDBPyConnection, raw: du
         order by 1, 2
         """
     ).fetchall()
-    actual = warehouse.execute(
+    actual = sample_warehouse.execute(
         "select month_label, category_main, revenue, revenue_change_rate from revenue_by_month_category order by 1, 2"
     ).fetchall()
     assert [row[:3] for row in actual] == [row[:3] for row in expected]
@@ -398,15 +319,15 @@ def test_revenue_by_month_category(warehouse: duckdb.DuckDBPyConnection, raw: du
     assert sum(row[2] for row in actual) == Decimal("15564.81")
 
 
-def test_session_funnel_ranges(warehouse: duckdb.DuckDBPyConnection) -> None:
+def test_session_funnel_ranges(sample_warehouse: duckdb.DuckDBPyConnection) -> None:
     funnel = "sessions, sessions_with_view, sessions_with_cart, sessions_with_purchase, session_conversion_rate"
-    ranges = warehouse.execute(
+    ranges = sample_warehouse.execute(
         f"select strftime(first_month_start_date, '%Y-%m'), strftime(last_month_start_date, '%Y-%m'), {funnel}"
         " from session_funnel_ranges order by 1, 2"
     ).fetchall()
-    months = {row[0]: row[1:] for row in warehouse.execute(
+    months = {row[0]: row[1:] for row in sample_warehouse.execute(
         f"select month_label, {funnel} from session_funnel order by 1").fetchall()}
-    overall = warehouse.execute(f"select {funnel} from kpi_summary").fetchone()
+    overall = sample_warehouse.execute(f"select {funnel} from kpi_summary").fetchone()
     # October, October to November, November: the months alone are session_funnel's, both are kpi_summary's.
     assert ranges == [
         ("2019-10", "2019-10", *months["2019-10"]),
