@@ -1,8 +1,8 @@
 """The first-run failures a newcomer can hit with dbt, each one line that says what to do.
 
 - the prod target with no ATHENA_* settings: profiles.yml names the missing variable and docs/aws.md;
-- the prod target with no AWS credentials: dbt-athena calls Glue before any project macro runs, so
-  `make build` (through `make check-prod`) says it first, instead of a botocore traceback;
+- the prod target with no AWS credentials: dbt-athena calls Glue before any project macro runs (docs/aws.md), so
+  `make build` and `make daily` (through `make check-prod`) say it first, instead of a botocore traceback;
 - `dbt build` on the dev target before anything is landed: an on-run-start check instead of DuckDB's
   "No files found".
 """
@@ -14,9 +14,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import PROJECT
 
 BIN = Path(sys.executable).parent
+NO_CREDENTIALS = ("no AWS credentials for the prod target: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and "
+                  "AWS_SECRET_ACCESS_KEY), or run aws sso login; docs/aws.md lists the permissions")
 
 
 def _environment(work: Path, **extra: str) -> dict[str, str]:
@@ -53,16 +56,26 @@ def test_prod_without_credentials_is_one_line(tmp_path, moto_server):
     settings = {"ATHENA_S3_DATA_DIR": "s3://clickstream-warehouse/tables/", "AWS_ENDPOINT_URL": moto_server}
     done = _run(["make", "--no-print-directory", "check-prod"], _environment(tmp_path, **settings))
     assert done.returncode != 0
-    assert done.stdout.splitlines() == [
-        "no AWS credentials for the prod target: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), "
-        "or run aws sso login; docs/aws.md lists the permissions"
-    ]
+    assert done.stdout.splitlines() == [NO_CREDENTIALS]
     assert "Traceback" not in done.stderr
     # With (moto's dummy) credentials the check passes and stays silent.
     credentials = {"AWS_ACCESS_KEY_ID": "testing",
                    "AWS_SECRET_ACCESS_KEY": "testing"}  # pragma: allowlist secret (moto's dummy value)
     done = _run(["make", "--no-print-directory", "check-prod"], _environment(tmp_path, **settings, **credentials))
     assert (done.returncode, done.stdout) == (0, "")
+
+
+@pytest.mark.parametrize("target", ["build", "daily"])
+def test_prod_build_without_credentials_stops_before_dbt(tmp_path, moto_server, target):
+    """What the README sends prod users to: the check runs first, and dbt (and so Glue) is never called."""
+    settings = {"DBT_TARGET": "prod", "ATHENA_S3_DATA_DIR": "s3://clickstream-warehouse/tables/",
+                "AWS_ENDPOINT_URL": moto_server}
+    # --assume-old: never reinstall .venv from a test, whatever the time stamps say.
+    command = ["make", "--no-print-directory", "--assume-old=.venv/.installed", target, f"DROP={tmp_path}"]
+    done = _run(command, _environment(tmp_path, **settings))
+    assert done.returncode != 0
+    assert done.stdout.splitlines() == [NO_CREDENTIALS]
+    assert "Traceback" not in done.stderr and "Running with dbt" not in done.stdout + done.stderr
 
 
 def test_prod_check_without_settings_is_one_line(tmp_path):
