@@ -30,22 +30,24 @@
 {%- endmacro %}
 
 {#- The CTEs with which a model at user-session grain (or finer) finds, in an incremental build, the user-sessions
-    touched by events landed since its last build, to recompute each of them whole from all of its events:
-    `touched` (the user-sessions), `touched_before` (their rows in the table now, whose days are rewritten too)
-    and `touched_events` (every event of those user-sessions). `date_column` is the table's day column. The
-    staging model keeps an event's earliest landing, so a duplicate landed again touches nothing. The staging
-    model and `this` are read by name, not through a CTE: DuckDB materializes a CTE that is read twice, which
-    here would copy the whole table. Ends with a comma: more CTEs follow. -#}
-{% macro touched_user_sessions(date_column) -%}
-new_events as (
+    touched by rows of `source` landed since its last build, to recompute each of them whole from all of its
+    rows: `touched` (the user-sessions), `touched_before` (their rows in the table now, whose days are rewritten
+    too) and `touched_rows` (every row of `source` of those user-sessions). `date_column` is the table's day
+    column; `source_landed_at` and `source_date` are the landing time and day columns of `source` (by default
+    the staging model, which keeps an event's earliest landing, so that a duplicate landed again touches
+    nothing). `source` and `this` are read by name, not through a CTE: DuckDB materializes a CTE that is read
+    twice, which here would copy the whole table. Ends with a comma: more CTEs follow. -#}
+{% macro touched_user_sessions(date_column, source=none, source_landed_at='landed_at', source_date='event_date') -%}
+{%- set source = source or ref('stg_clickstream__events') -%}
+new_rows as (
 
     select
         user_id,
         session_id,
-        event_date
+        {{ source_date }} as event_date
 
-    from {{ ref('stg_clickstream__events') }}
-    where landed_at > {{ landed_watermark('last_landed_at') }}
+    from {{ source }}
+    where {{ source_landed_at }} > {{ landed_watermark('last_landed_at') }}
 
 ),
 
@@ -55,7 +57,7 @@ touched as (
         user_id,
         session_id
 
-    from new_events
+    from new_rows
 
 ),
 
@@ -70,27 +72,27 @@ touched_before as (
 
 ),
 
--- Every event of a touched user-session is on or after its earliest day, before or now.
+-- Every row of a touched user-session is on or after its earliest day, before or now.
 scan_from as (
 
     select min(event_date) as event_date
     from (
         select {{ date_column }} as event_date from touched_before
         union all
-        select event_date from new_events
+        select event_date from new_rows
     ) as starts
 
 ),
 
-touched_events as (
+touched_rows as (
 
-    select events.*
-    from {{ ref('stg_clickstream__events') }} as events
+    select rows_of_source.*
+    from {{ source }} as rows_of_source
     inner join touched
         on
-            events.user_id = touched.user_id
-            and events.session_id is not distinct from touched.session_id
-    where events.event_date >= (select scan_from.event_date from scan_from)
+            rows_of_source.user_id = touched.user_id
+            and rows_of_source.session_id is not distinct from touched.session_id
+    where rows_of_source.{{ source_date }} >= (select scan_from.event_date from scan_from)
 
 ),
 {%- endmacro %}

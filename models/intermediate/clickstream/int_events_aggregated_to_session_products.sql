@@ -36,7 +36,7 @@ session_products as (
         -- Last: the partition column on Athena (dbt_project.yml).
         cast(min(event_at) as date) as first_event_date
 
-    from {{ 'touched_events' if is_incremental() else ref('stg_clickstream__events') }}
+    from {{ 'touched_rows' if is_incremental() else ref('stg_clickstream__events') }}
     group by
         user_id,
         session_id,

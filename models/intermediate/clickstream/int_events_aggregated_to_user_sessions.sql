@@ -1,13 +1,19 @@
--- The session aggregation, done once: every per-session and per-user mart reads this instead of the events.
--- Incremental (dbt_project.yml): the user-sessions with events landed since the last build are recomputed
--- whole from all of their events, and written with the other user-sessions of the days they start on (whole
--- days: delete+insert on DuckDB, insert_overwrite of partitions on Athena). A session may run past midnight
--- and continue in a later file: its start day is rewritten, whatever the days of its new events.
+-- The session aggregation, done once: every per-session and per-user mart reads this instead of the events. It
+-- adds up the session's products (int_events_aggregated_to_session_products), a smaller table than the events.
+-- Incremental (dbt_project.yml): the user-sessions whose products changed since the last build are recomputed
+-- whole, and written with the other user-sessions of the days they start on (whole days: delete+insert on
+-- DuckDB, insert_overwrite of partitions on Athena). A session may run past midnight and continue in a later
+-- file: its start day is rewritten, whatever the days of its new events.
 with
 
 {% if is_incremental() %}
 
-{{ touched_user_sessions('session_date') }}
+{{ touched_user_sessions(
+    'session_date',
+    source=ref('int_events_aggregated_to_session_products'),
+    source_landed_at='last_landed_at',
+    source_date='first_event_date'
+) }}
 
 {% endif %}
 
@@ -16,22 +22,19 @@ user_sessions as (
     select
         user_id,
         session_id,
-        min(event_at) as first_event_at,
-        max(event_at) as last_event_at,
-        count(*) as events,
-        count(case when event_type = 'view' then 1 end) as views,
-        count(case when event_type = 'cart' then 1 end) as carts,
-        count(case when event_type = 'remove_from_cart' then 1 end) as removals,
-        count(case when event_type = 'purchase' then 1 end) as purchases,
-        coalesce(
-            sum(case when event_type = 'purchase' then price end),
-            0
-        ) as revenue,
-        max(landed_at) as last_landed_at,
+        min(first_event_at) as first_event_at,
+        max(last_event_at) as last_event_at,
+        cast(sum(events) as bigint) as events,
+        cast(sum(views) as bigint) as views,
+        cast(sum(carts) as bigint) as carts,
+        cast(sum(removals) as bigint) as removals,
+        cast(sum(purchases) as bigint) as purchases,
+        sum(revenue) as revenue,
+        max(last_landed_at) as last_landed_at,
         -- Last: the partition column on Athena (dbt_project.yml).
-        cast(min(event_at) as date) as session_date
+        cast(min(first_event_at) as date) as session_date
 
-    from {{ 'touched_events' if is_incremental() else ref('stg_clickstream__events') }}
+    from {{ 'touched_rows' if is_incremental() else ref('int_events_aggregated_to_session_products') }}
     group by
         user_id,
         session_id
