@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -177,77 +176,61 @@ def _load(con: duckdb.DuckDBPyConnection, data: str) -> None:
 
 # --- The printed table ------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class _Row:
-    label: str
-    show: Callable[[Figures], str]
-    real: str
-
-
-def _count(name: str) -> Callable[[Figures], str]:
-    return lambda f: f"{f[name]:,}"
-
-
-def _pct(name: str) -> Callable[[Figures], str]:
-    return lambda f: f"{f[name]:.2f} %"
-
-
-def _number(name: str, decimals: int) -> Callable[[Figures], str]:
-    return lambda f: f"{f[name]:,.{decimals}f}"
-
-
 def _share_of(label: str, name: str) -> Callable[[Figures], str]:
     return lambda f: "-" if f[label] is None else f"{f[label]} {f[name]:.1f} %"
 
 
-def _money(value: float | None) -> str:
+def _money(f: Figures) -> str:
+    value = f["revenue"]
     if value is None:
         return "$0"
     return f"${value / 1e6:,.1f}M" if value >= 1e6 else f"${value:,.0f}"
 
 
-_ROWS = (
-    _Row("events", _count("events"), "42,448,764"),
-    _Row("days (first - last event)", lambda f: f"{f['days']} ({f['first_event'][:10]} - {f['last_event'][:10]})",
-         "31 (2019-10-01 - 2019-10-31)"),
-    _Row("view share", _pct("view_pct"), "96.07 %"),
-    _Row("cart share", _pct("cart_pct"), "2.18 % (Nov 4.5 %)"),
-    _Row("remove_from_cart share", _pct("remove_from_cart_pct"), "0 % (documented, absent)"),
-    _Row("purchase share", _pct("purchase_pct"), "1.75 % (Nov 1.36 %)"),
-    _Row("distinct users", _count("users"), "3,022,290"),
-    _Row("distinct sessions", _count("sessions"), "9,244,422"),
-    _Row("events per session", _number("events_per_session", 2), "4.59 (Nov 4.9)"),
-    _Row("sessions per user", _number("sessions_per_user", 2), "3.06"),
-    _Row("distinct products", _count("products"), "166,794"),
-    _Row("distinct category_id / category_code", lambda f: f"{f['category_ids']:,} / {f['category_codes']:,}",
-         "624 / 127"),
-    _Row("distinct brands", _count("brands"), "3,446"),
-    _Row("empty category_code", _pct("empty_category_code_pct"), "31.84 %"),
-    _Row("empty brand", _pct("empty_brand_pct"), "14.40 %"),
-    _Row("rows with an empty user_session", _count("empty_session_rows"), "2"),
-    _Row("price min / max", lambda f: f"{f['price_min']:,.2f} / {f['price_max']:,.2f}", "0.00 / 2,574.07"),
-    _Row("price mean", _number("price_mean", 2), "290.32"),
-    _Row("rows at price 0.00", _pct("zero_price_pct"), "0.16 % (68,673)"),
-    _Row("exact duplicate rows", _pct("duplicate_pct"), "0.05 % in the first 1M (Nov 0.15 %)"),
-    _Row("purchases (deduplicated) per day", _number("purchases_per_day", 0), "~24,000"),
-    _Row("revenue", lambda f: _money(f["revenue"]), "$234M"),
-    _Row("top brand, share of revenue", _share_of("top_brand", "top_brand_revenue_pct"), "apple 45 % (2 months)"),
-    _Row("top 5 brands, share of revenue", _pct("top5_brands_revenue_pct"), "72 % (2 months)"),
-    _Row("top category, share of revenue", _share_of("top_category", "top_category_revenue_pct"),
-         "electronics 76 % (2 months)"),
-    _Row("buyers", _count("buyers"), "697,470 (2 months)"),
-    _Row("buyers with more than one purchase", _pct("repeat_buyers_pct"), "44.3 % (2 months)"),
-    _Row("purchases without a cart event in the session", _pct("purchases_without_cart_pct"), "54.7 %"),
-    _Row("sessions with more than one user_id", _count("sessions_with_two_users"), "591 (Nov)"),
-    _Row("products under more than one brand", _count("products_with_two_brands"), "136 (Nov)"),
-    _Row("products with more than one price", _pct("products_with_two_prices_pct"), "37 % (Nov)"),
+# Each row: its label, how the figure is shown (a format over the figures, or a function where one may be
+# missing), and the real October 2019 figure beside it.
+_ROWS: tuple[tuple[str, str | Callable[[Figures], str], str], ...] = (
+    ("events", "{events:,}", "42,448,764"),
+    ("days (first - last event)", "{days} ({first_event:.10} - {last_event:.10})", "31 (2019-10-01 - 2019-10-31)"),
+    ("view share", "{view_pct:.2f} %", "96.07 %"),
+    ("cart share", "{cart_pct:.2f} %", "2.18 % (Nov 4.5 %)"),
+    ("remove_from_cart share", "{remove_from_cart_pct:.2f} %", "0 % (documented, absent)"),
+    ("purchase share", "{purchase_pct:.2f} %", "1.75 % (Nov 1.36 %)"),
+    ("distinct users", "{users:,}", "3,022,290"),
+    ("distinct sessions", "{sessions:,}", "9,244,422"),
+    ("events per session", "{events_per_session:,.2f}", "4.59 (Nov 4.9)"),
+    ("sessions per user", "{sessions_per_user:,.2f}", "3.06"),
+    ("distinct products", "{products:,}", "166,794"),
+    ("distinct category_id / category_code", "{category_ids:,} / {category_codes:,}", "624 / 127"),
+    ("distinct brands", "{brands:,}", "3,446"),
+    ("empty category_code", "{empty_category_code_pct:.2f} %", "31.84 %"),
+    ("empty brand", "{empty_brand_pct:.2f} %", "14.40 %"),
+    ("rows with an empty user_session", "{empty_session_rows:,}", "2"),
+    ("price min / max", "{price_min:,.2f} / {price_max:,.2f}", "0.00 / 2,574.07"),
+    ("price mean", "{price_mean:,.2f}", "290.32"),
+    ("rows at price 0.00", "{zero_price_pct:.2f} %", "0.16 % (68,673)"),
+    ("exact duplicate rows", "{duplicate_pct:.2f} %", "0.05 % in the first 1M (Nov 0.15 %)"),
+    ("purchases (deduplicated) per day", "{purchases_per_day:,.0f}", "~24,000"),
+    ("revenue", _money, "$234M"),
+    ("top brand, share of revenue", _share_of("top_brand", "top_brand_revenue_pct"), "apple 45 % (2 months)"),
+    ("top 5 brands, share of revenue", "{top5_brands_revenue_pct:.2f} %", "72 % (2 months)"),
+    ("top category, share of revenue", _share_of("top_category", "top_category_revenue_pct"),
+     "electronics 76 % (2 months)"),
+    ("buyers", "{buyers:,}", "697,470 (2 months)"),
+    ("buyers with more than one purchase", "{repeat_buyers_pct:.2f} %", "44.3 % (2 months)"),
+    ("purchases without a cart event in the session", "{purchases_without_cart_pct:.2f} %", "54.7 %"),
+    ("sessions with more than one user_id", "{sessions_with_two_users:,}", "591 (Nov)"),
+    ("products under more than one brand", "{products_with_two_brands:,}", "136 (Nov)"),
+    ("products with more than one price", "{products_with_two_prices_pct:.2f} %", "37 % (Nov)"),
 )
 
 
 def profile(data: str) -> str:
     """The profile of a lake folder or a REES46 CSV file as a printable table."""
     figures = measure(data)
-    table = [("figure", data, "real 2019-Oct")] + [(r.label, r.show(figures), r.real) for r in _ROWS]
+    table = [("figure", data, "real 2019-Oct")] + [
+        (label, show(figures) if callable(show) else show.format_map(figures), real) for label, show, real in _ROWS
+    ]
     widths = [max(len(row[i]) for row in table) for i in range(3)]
     lines = [" | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
              for row in table]
