@@ -87,8 +87,8 @@ def top_by_events(rows: pd.DataFrame) -> go.Figure:
                         "~s")
 
 
-def ltv_donut(segments: pd.DataFrame) -> go.Figure:
-    """Customers per LTV segment, Low to Premium."""
+def ltv_donut(segments: pd.DataFrame, customers: int) -> go.Figure:
+    """Customers per LTV segment, Low to Premium, around the number of `customers` (kpi_summary's)."""
     hover = [f"{count(customers)} customers, {money(revenue)} lifetime revenue"
              for customers, revenue in zip(segments["customers"], segments["revenue"], strict=True)]
     figure = go.Figure(go.Pie(
@@ -97,7 +97,7 @@ def ltv_donut(segments: pd.DataFrame) -> go.Figure:
         marker={"colors": SEGMENT_COLORS[: len(segments)]}, textinfo="label+percent", customdata=hover,
         hovertemplate="%{label}: %{customdata}<extra></extra>",
     ))
-    figure.add_annotation(text=f"{count(segments['customers'].sum())}<br>customers", showarrow=False,
+    figure.add_annotation(text=f"{count(customers)}<br>customers", showarrow=False,
                           font={"size": 16})
     return _layout(figure, 340, showlegend=False)
 
@@ -206,14 +206,13 @@ FUNNEL_RATES = {
 
 def session_funnel(months: pd.DataFrame) -> go.Figure:
     """Sessions with a view, a cart event and a purchase, month by month, on a log axis so that the small
-    steps show; each bar labelled with its count and its share of the month's sessions."""
+    steps show; each bar labelled with its count (the rates between the steps are session_funnel's, charted
+    beside)."""
     figure = go.Figure()
     for column, step in FUNNEL_STEPS.items():
-        shares = [value / sessions if sessions else None
-                  for value, sessions in zip(months[column], months["sessions"], strict=True)]
         figure.add_bar(
             x=months["month_label"], y=months[column], name=step, textposition="outside", cliponaxis=False,
-            text=[f"{count(value)}<br>{percent(share)}" for value, share in zip(months[column], shares, strict=True)],
+            text=[count(value) for value in months[column]],
             hovertemplate=f"{step}, %{{x}}: %{{y:,}} sessions<extra></extra>",
         )
     figure.update_xaxes(type="category", title=None)
@@ -293,18 +292,28 @@ def abandonment_by_category(rows: pd.DataFrame) -> go.Figure:
                    legend_title_text="Month")
 
 
+def _table(header: list[str], cells: list[list[str]]) -> go.Figure:
+    figure = go.Figure(go.Table(header={"values": header, "align": "left", "height": 28},
+                                cells={"values": cells, "align": "left", "height": 26}))
+    return _layout(figure, 40 + 26 * len(cells[0]), margin={"l": 0, "r": 0, "t": 0, "b": 0})
+
+
 def brand_pairs(pairs: pd.DataFrame) -> go.Figure:
-    """The brand pairs bought together, as a table."""
-    figure = go.Figure(go.Table(
-        header={"values": ["Brand A", "Brand B", "Orders with both", "Support", "A → B", "B → A", "Lift"],
-                "align": "left", "height": 28},
-        cells={"values": [
-            plotly_texts(pairs["item_a"]), plotly_texts(pairs["item_b"]),
-            [count(value) for value in pairs["orders_with_pair"]],
-            [percent(value, 3) for value in pairs["support"]],
-            [percent(value) for value in pairs["confidence_a_to_b"]],
-            [percent(value) for value in pairs["confidence_b_to_a"]],
-            [f"{value:,.2f}" for value in pairs["lift"]],
-        ], "align": "left", "height": 26},
-    ))
-    return _layout(figure, 40 + 26 * len(pairs), margin={"l": 0, "r": 0, "t": 0, "b": 0})
+    """The brand pairs bought in the same order (product_affinity), as a table."""
+    return _table(["Brand A", "Brand B", "Orders with both", "Support", "A → B", "B → A", "Lift"], [
+        plotly_texts(pairs["item_a"]), plotly_texts(pairs["item_b"]),
+        [count(value) for value in pairs["orders_with_pair"]],
+        [percent(value, 3) for value in pairs["support"]],
+        [percent(value) for value in pairs["confidence_a_to_b"]],
+        [percent(value) for value in pairs["confidence_b_to_a"]],
+        [f"{value:,.2f}" for value in pairs["lift"]],
+    ])
+
+
+def brand_pairs_within_minutes(pairs: pd.DataFrame) -> go.Figure:
+    """The brand pairs one user bought a few minutes apart (brand_pairs_bought_together), as a table."""
+    return _table(["Brand A", "Brand B", "Times bought together", "Buyers"], [
+        plotly_texts(pairs["brand_a"]), plotly_texts(pairs["brand_b"]),
+        [count(value) for value in pairs["times_bought_together"]],
+        [count(value) for value in pairs["buyers"]],
+    ])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ import streamlit as st
 
 from dashboard import marts, settings
 from dashboard.definitions import Definitions
-from dashboard.formatting import markdown_text
+from dashboard.formatting import count, markdown_text
 from dashboard.warehouse import Warehouse, WarehouseError, open_warehouse
 
 ALL_CATEGORIES = "All categories"
@@ -115,6 +116,47 @@ def filters(source: Warehouse, with_category: bool = True) -> marts.Filters:
             f"{selected.last_month:%Y-%m}."
         )
     return selected
+
+
+@dataclass(frozen=True)
+class Page:
+    """What every page starts from: the warehouse, the definitions, the lifetime KPIs and the filters chosen."""
+
+    source: Warehouse
+    docs: Definitions
+    kpis: dict[str, Any]
+    selected: marts.Filters | None
+
+
+def page(title: str, subtitle: str, filtered: bool = True, with_category: bool = True) -> Page:
+    """A page's sidebar filters (unless `filtered` is False) and its header, and what its charts read from."""
+    source = warehouse()
+    docs = definitions()
+    kpis = marts.kpis(source)
+    selected = filters(source, with_category) if filtered else None
+    header(title, subtitle, source, kpis)
+    return Page(source, docs, kpis, selected)
+
+
+def top_slider(label: str, key: str, low: int, high: int, value: int, help_text: str) -> int:
+    """A sidebar slider of how many of the top rows a chart takes, kept in the URL."""
+    return st.sidebar.slider(label, min_value=low, max_value=high, value=value, key=key, persist_state="session",
+                             bind="query-params", help=help_text)
+
+
+def customer_cards(shown: Page) -> list[tuple[str, str, str]]:
+    """The KPI cards of the customers: total and repeat customers, over all the data."""
+    return [
+        ("Total customers", count(shown.kpis["customers"]), shown.docs.column("kpi_summary", "customers")),
+        ("Repeat customers", count(shown.kpis["repeat_customers"]),
+         shown.docs.column("kpi_summary", "repeat_customers")),
+    ]
+
+
+def lifetime_kpi_row(cards: Sequence[tuple[str, str, str]]) -> None:
+    """A row of kpi_summary's lifetime figures, saying that the filters do not apply to them."""
+    kpi_row(cards)
+    st.caption("_The KPIs are lifetime figures over all the data (kpi_summary): the filters do not apply to them._")
 
 
 def _day_before(day: date) -> date:

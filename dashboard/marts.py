@@ -1,12 +1,11 @@
 """Every query the dashboard runs, against the dbt marts by name (never the lake), in SQL that DuckDB and Athena
 both read.
 
-Each chart reads the mart built for it. The marts hold whole months, so the date filter selects the months the
-chosen dates touch; a main category selects the rows of the marts cut by category (revenue_by_month_category,
-cart_abandonment_by_category). Where a filter narrows the data below what a chart's mart holds (a main category
-for the weekday revenue and the rankings; a date range for the all-time brand and category rankings), the chart
-is aggregated from fact_purchases instead, the mart with one row per purchase, with dim_category and dim_time: the
-same revenue, cut finer.
+Each chart reads the mart built for it at the grain the filters need, and computes nothing: the marts hold whole
+months, so the date filter selects the months the chosen dates touch (the monthly marts' rows of those months, or
+the row of that range of months in the marts ranked over every range: *_revenue_ranges); a main category selects
+the rows of the marts cut by category (revenue_by_month_category, revenue_by_month_category_weekday,
+cart_abandonment_by_category, the ranges ranked within a category).
 """
 
 from __future__ import annotations
@@ -85,11 +84,6 @@ def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return frame
 
 
-def _month_labels(frame: pd.DataFrame) -> pd.DataFrame:
-    frame["month_label"] = [f"{month:%Y-%m}" for month in frame["month_start_date"]]
-    return frame
-
-
 def _one_row(warehouse: Warehouse, sql: str) -> dict[str, Any]:
     frame = warehouse.query(sql)
     if frame.empty:
@@ -97,22 +91,41 @@ def _one_row(warehouse: Warehouse, sql: str) -> dict[str, Any]:
     return frame.iloc[0].to_dict()
 
 
-# The purchases behind the finer cuts, with their main category.
-_PURCHASES = """
-    from fact_purchases as purchases
-    left join dim_category as categories
-        on purchases.category_id = categories.category_id
-"""
-_CATEGORY_MAIN = f"coalesce(categories.category_main, '{UNKNOWN_CATEGORY}')"
+def _months(filters: Filters) -> tuple[str, dict[str, Any]]:
+    """The where clause of the monthly marts' rows in the months of the filters."""
+    return ("where month_start_date >= %(first_month)s and month_start_date <= %(last_month)s",
+            {"first_month": filters.first_month, "last_month": filters.last_month})
 
 
-def _purchases_where(filters: Filters) -> tuple[str, dict[str, Any]]:
-    clauses = ["purchases.purchase_date >= %(start)s", "purchases.purchase_date < %(end)s"]
-    params: dict[str, Any] = {"start": filters.first_month, "end": filters.end}
+def _monthly(warehouse: Warehouse, filters: Filters, columns: str, every_category: str, by_category: str,
+             order: str = "month_start_date") -> pd.DataFrame:
+    """`columns` of the months of the filters: from the mart `every_category`, or from `by_category`'s rows of the
+    chosen main category."""
+    where, params = _months(filters)
+    source = every_category
     if filters.category is not None:
-        clauses.append(f"{_CATEGORY_MAIN} = %(category)s")
+        source = by_category
+        where += " and category_main = %(category)s"
         params["category"] = filters.category
-    return "where " + "\n        and ".join(clauses), params
+    frame = warehouse.query(f"select {columns} from {source} {where} order by {order}", params)
+    return _dates(frame, "month_start_date")
+
+
+def _ranking(warehouse: Warehouse, filters: Filters, columns: str, every_category: str, by_category: str,
+             limit: int) -> pd.DataFrame:
+    """The first `limit` items with revenue of a revenue ranking over the range of months of the filters: from the
+    ranges mart `every_category`, or from `by_category`'s ranking within the chosen main category."""
+    where = ("where first_month_start_date = %(first_month)s and last_month_start_date = %(last_month)s"
+             " and revenue > 0")
+    params: dict[str, Any] = {"first_month": filters.first_month, "last_month": filters.last_month}
+    source = every_category
+    if filters.category is not None:
+        source = by_category
+        where += " and category_main = %(category)s"
+        params["category"] = filters.category
+    return warehouse.query(
+        f"select {columns} from {source} {where} order by revenue_position limit {int(limit)}", params
+    )
 
 
 def span(warehouse: Warehouse) -> Span:
@@ -153,127 +166,36 @@ def kpis(warehouse: Warehouse) -> dict[str, Any]:
 def monthly_revenue(warehouse: Warehouse, filters: Filters) -> pd.DataFrame:
     """Revenue per month and its change over the calendar month before: fact_monthly_summary, or
     revenue_by_month_category's rows of the chosen main category."""
-    where = "where month_start_date >= %(first_month)s and month_start_date <= %(last_month)s"
-    params: dict[str, Any] = {"first_month": filters.first_month, "last_month": filters.last_month}
-    source = "fact_monthly_summary"
-    if filters.category is not None:
-        source = "revenue_by_month_category"
-        where += " and category_main = %(category)s"
-        params["category"] = filters.category
-    frame = warehouse.query(
-        f"""
-        select month_start_date, month_label, revenue, revenue_change_rate
-        from {source}
-        {where}
-        order by month_start_date
-        """,
-        params,
-    )
-    return _dates(frame, "month_start_date")
+    return _monthly(warehouse, filters, "month_start_date, month_label, revenue, revenue_change_rate",
+                    "fact_monthly_summary", "revenue_by_month_category")
 
 
 def weekday_revenue(warehouse: Warehouse, filters: Filters) -> pd.DataFrame:
-    """Revenue per month and ISO day of week."""
-    if filters.category is None:
-        frame = warehouse.query(
-            """
-            select month_start_date, month_label, iso_day_of_week, day_name, revenue
-            from revenue_by_month_weekday
-            where month_start_date >= %(first_month)s and month_start_date <= %(last_month)s
-            order by month_start_date, iso_day_of_week
-            """,
-            {"first_month": filters.first_month, "last_month": filters.last_month},
-        )
-        return _dates(frame, "month_start_date")
-    where, params = _purchases_where(filters)
-    frame = warehouse.query(
-        f"""
-        select
-            cast(date_trunc('month', purchases.purchase_date) as date) as month_start_date,
-            hours.iso_day_of_week,
-            hours.day_name,
-            sum(purchases.price) as revenue
-        {_PURCHASES}
-        inner join dim_time as hours
-            on purchases.hour_key = hours.hour_key
-        {where}
-        group by 1, 2, 3
-        order by 1, 2
-        """,
-        params,
-    )
-    return _month_labels(_dates(frame, "month_start_date"))
+    """Revenue per month and ISO day of week: revenue_by_month_weekday, or revenue_by_month_category_weekday's
+    rows of the chosen main category."""
+    return _monthly(warehouse, filters, "month_start_date, month_label, iso_day_of_week, day_name, revenue",
+                    "revenue_by_month_weekday", "revenue_by_month_category_weekday",
+                    order="month_start_date, iso_day_of_week")
 
 
 def top_brands_by_revenue(warehouse: Warehouse, filters: Filters, limit: int = 5) -> pd.DataFrame:
-    """The brands with the most revenue: brand, revenue."""
-    if filters.whole_span and filters.category is None:
-        return warehouse.query(
-            f"""
-            select brand, revenue
-            from brand_engagement
-            where revenue > 0
-            order by revenue_rank, brand
-            limit {int(limit)}
-            """
-        )
-    where, params = _purchases_where(filters)
-    return warehouse.query(
-        f"""
-        select purchases.brand, sum(purchases.price) as revenue
-        {_PURCHASES}
-        {where}
-            and purchases.brand is not null
-        group by purchases.brand
-        having sum(purchases.price) > 0
-        order by revenue desc, purchases.brand
-        limit {int(limit)}
-        """,
-        params,
-    )
+    """The brands with the most revenue in the months (and main category) of the filters: brand, revenue."""
+    return _ranking(warehouse, filters, "brand, revenue", "brand_revenue_ranges", "brand_category_revenue_ranges",
+                    limit)
 
 
 def top_categories(warehouse: Warehouse, filters: Filters, limit: int = 5) -> pd.DataFrame:
-    """The categories with the most revenue: category, revenue, revenue_share. With a main category chosen,
-    its second-level categories."""
-    if filters.whole_span and filters.category is None:
-        return warehouse.query(
-            f"""
-            select category_main as category, revenue, revenue_share
-            from top_categories
-            order by revenue_rank, category_main
-            limit {int(limit)}
-            """
-        )
-    level = (
-        f"coalesce(categories.category_sub, '{UNKNOWN_CATEGORY}')" if filters.category is not None
-        else _CATEGORY_MAIN
-    )
-    where, params = _purchases_where(filters)
-    frame = warehouse.query(
-        f"""
-        select {level} as category, sum(purchases.price) as revenue
-        {_PURCHASES}
-        {where}
-        group by 1
-        order by revenue desc, category
-        """,
-        params,
-    )
-    total = frame["revenue"].sum()
-    frame["revenue_share"] = frame["revenue"] / total if total else None
-    return frame.head(limit)
+    """The main categories with the most revenue in the months of the filters (with a main category chosen, its
+    second-level categories): category, revenue, revenue_share."""
+    level = "category_main" if filters.category is None else "category_sub"
+    return _ranking(warehouse, filters, f"{level} as category, revenue, revenue_share", "category_revenue_ranges",
+                    "subcategory_revenue_ranges", limit)
 
 
 def ltv_segments(warehouse: Warehouse) -> pd.DataFrame:
-    """Customers and their lifetime revenue per LTV segment, Low first."""
+    """Customers and their lifetime revenue per LTV segment (ltv_segments), Low first."""
     return warehouse.query(
-        """
-        select ltv_segment, ltv_segment_rank, count(*) as customers, sum(lifetime_revenue) as revenue
-        from user_ltv
-        group by ltv_segment, ltv_segment_rank
-        order by ltv_segment_rank
-        """
+        "select ltv_segment, customers, lifetime_revenue as revenue from ltv_segments order by ltv_segment_rank"
     )
 
 
@@ -307,9 +229,21 @@ def top_brands(brand_rows: pd.DataFrame, rank: str, top: int) -> pd.DataFrame:
     return brand_rows.sort_values([rank, "brand"]).head(top).reset_index(drop=True)
 
 
-def top_brands_share(brand_rows: pd.DataFrame, top: int) -> float:
-    """Market share of the `top` brands with the most revenue, together."""
-    return float(top_brands(brand_rows, "revenue_rank", top)["market_share"].sum())
+def top_brands_share(warehouse: Warehouse, span: Span, top: int) -> float | None:
+    """Market share of the `top` brands with the most revenue together, over all the data: brand_revenue_ranges'
+    cumulative share at that position of the whole range (at its last brand when there are fewer)."""
+    frame = warehouse.query(
+        """
+        select cumulative_revenue_share
+        from brand_revenue_ranges
+        where first_month_start_date = %(first_month)s and last_month_start_date = %(last_month)s
+            and revenue_position <= %(top)s
+        order by revenue_position desc
+        limit 1
+        """,
+        {"first_month": span.first_month, "last_month": span.last_month, "top": int(top)},
+    )
+    return None if frame.empty else float(frame.iloc[0]["cumulative_revenue_share"])
 
 
 _FUNNEL_COUNTS = ["sessions", "sessions_with_view", "sessions_with_cart", "sessions_with_purchase"]
@@ -325,34 +259,25 @@ class Funnel:
 def funnel(warehouse: Warehouse, filters: Filters) -> Funnel:
     """The session funnel per month of the filters (session_funnel), and over them all (session_funnel_ranges,
     the funnel of every range of whole months: a session belongs to the month it started in)."""
-    frame = warehouse.query(
-        """
-        select
-            month_start_date,
-            month_label,
-            sessions,
-            sessions_with_view,
-            sessions_with_cart,
-            sessions_with_purchase,
-            view_to_cart_rate,
-            cart_to_purchase_rate,
-            view_to_purchase_rate,
-            session_conversion_rate
+    where, params = _months(filters)
+    months = warehouse.query(
+        f"""
+        select month_start_date, month_label, {', '.join(_FUNNEL_COUNTS + _FUNNEL_RATES)}
         from session_funnel
-        """
+        {where}
+        order by month_start_date
+        """,
+        params,
     )
-    months = _dates(frame, "month_start_date")
-    months = months[(months["month_start_date"] >= filters.first_month)
-                    & (months["month_start_date"] <= filters.last_month)]
-    months = months.sort_values("month_start_date").reset_index(drop=True)
     overall = warehouse.query(
         f"""
         select {', '.join(_FUNNEL_COUNTS + _FUNNEL_RATES)}
         from session_funnel_ranges
         where first_month_start_date = %(first_month)s and last_month_start_date = %(last_month)s
         """,
-        {"first_month": filters.first_month, "last_month": filters.last_month},
+        params,
     )
+    months = _dates(months, "month_start_date")
     if overall.empty:
         # A range that starts or ends on a month without sessions: none of its rates is defined.
         return Funnel(months, {**dict.fromkeys(_FUNNEL_COUNTS, 0), **dict.fromkeys(_FUNNEL_RATES)})
@@ -392,51 +317,35 @@ def cohorts(warehouse: Warehouse, filters: Filters) -> pd.DataFrame:
 
 
 def rfm_segments(warehouse: Warehouse) -> pd.DataFrame:
-    """Customers and their lifetime revenue per RFM segment (customer_rfm), the most customers first."""
+    """Customers and their lifetime revenue per RFM segment (rfm_segments), the most customers first."""
     return warehouse.query(
-        """
-        select rfm_segment, count(*) as customers, sum(monetary) as revenue
-        from customer_rfm
-        group by rfm_segment
-        order by customers desc, rfm_segment
-        """
+        "select rfm_segment, customers, lifetime_revenue as revenue from rfm_segments"
+        " order by customers desc, rfm_segment"
     )
 
 
 def abandonment(warehouse: Warehouse, filters: Filters) -> pd.DataFrame:
     """Cart abandonment per month of the filters: cart_abandonment_monthly, or cart_abandonment_by_category's
     rows of the chosen main category."""
-    where = "where month_start_date >= %(first_month)s and month_start_date <= %(last_month)s"
-    params: dict[str, Any] = {"first_month": filters.first_month, "last_month": filters.last_month}
-    source = "cart_abandonment_monthly"
-    if filters.category is not None:
-        source = "cart_abandonment_by_category"
-        where += " and category_main = %(category)s"
-        params["category"] = filters.category
-    frame = warehouse.query(
-        f"""
-        select month_start_date, month_label, sessions_with_cart, abandoned_sessions, abandonment_rate,
-            abandoned_cart_value
-        from {source}
-        {where}
-        order by month_start_date
-        """,
-        params,
+    return _monthly(
+        warehouse, filters,
+        "month_start_date, month_label, sessions_with_cart, abandoned_sessions, abandonment_rate, abandoned_cart_value",
+        "cart_abandonment_monthly", "cart_abandonment_by_category",
     )
-    return _dates(frame, "month_start_date")
 
 
 def abandonment_by_category(warehouse: Warehouse, filters: Filters) -> pd.DataFrame:
     """cart_abandonment_by_category: each main category's rows in the months of the filters."""
+    where, params = _months(filters)
     frame = warehouse.query(
-        """
+        f"""
         select month_start_date, month_label, category_main, sessions_with_cart, abandonment_rate,
             abandoned_cart_value
         from cart_abandonment_by_category
-        where month_start_date >= %(first_month)s and month_start_date <= %(last_month)s
+        {where}
         order by month_start_date, abandoned_cart_value desc, category_main
         """,
-        {"first_month": filters.first_month, "last_month": filters.last_month},
+        params,
     )
     return _dates(frame, "month_start_date")
 
@@ -449,6 +358,18 @@ def brand_pairs(warehouse: Warehouse, limit: int = 10) -> pd.DataFrame:
         from product_affinity
         where affinity_level = 'brand'
         order by orders_with_pair desc, lift desc, item_a, item_b
+        limit {int(limit)}
+        """
+    )
+
+
+def brand_pairs_within_minutes(warehouse: Warehouse, limit: int = 10) -> pd.DataFrame:
+    """The brand pairs of brand_pairs_bought_together (one user, a few minutes apart) bought together most often."""
+    return warehouse.query(
+        f"""
+        select brand_a, brand_b, times_bought_together, buyers
+        from brand_pairs_bought_together
+        order by times_bought_together desc, buyers desc, brand_a, brand_b
         limit {int(limit)}
         """
     )

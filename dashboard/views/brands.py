@@ -5,23 +5,20 @@ import streamlit as st
 from dashboard import charts, components, marts
 from dashboard.formatting import count, money, percent
 
-source = components.warehouse()
-docs = components.definitions()
-kpis = marts.kpis(source)
+shown = components.page("Brands", "Revenue, traffic and engagement per brand", filtered=False)
+source, docs, kpis = shown.source, shown.docs, shown.kpis
 brands = marts.brands(source)
-components.header("Brands", "Revenue, traffic and engagement per brand", source, kpis)
 
 st.sidebar.header("Brands")
-top = st.sidebar.slider("Top N brands", min_value=5, max_value=20, value=15, key="top_brands",
-                        persist_state="session", bind="query-params",
-                        help="How many brands the market share and the rankings take.")
+top = components.top_slider("Top N brands", "top_brands", 5, 20, 15,
+                            "How many brands the market share and the rankings take.")
 st.sidebar.caption("brand_engagement covers all the data: the date and category filters do not apply here.")
 
 components.kpi_row([
     ("Total revenue (purchases only)", money(kpis["revenue"]), docs.column("kpi_summary", "revenue")),
     ("Active shoppers", count(kpis["active_shoppers"]), docs.column("kpi_summary", "active_shoppers")),
-    (f"Market share of the top {top} brands", percent(marts.top_brands_share(brands, top)),
-     docs.column("brand_engagement", "market_share")),
+    (f"Market share of the top {top} brands", percent(marts.top_brands_share(source, marts.span(source), top)),
+     docs.column("brand_revenue_ranges", "cumulative_revenue_share")),
 ])
 
 in_matrix = brands[brands["performance_quadrant"] != marts.OUT_OF_MATRIX]

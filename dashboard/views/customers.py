@@ -4,24 +4,15 @@ customer and product marts."""
 import streamlit as st
 
 from dashboard import charts, components, marts
-from dashboard.formatting import count
 
-source = components.warehouse()
-docs = components.definitions()
-kpis = marts.kpis(source)
-selected = components.filters(source)
-components.header("Customers", "Retention, segments, abandoned carts and brands bought together", source, kpis)
+shown = components.page("Customers", "Retention, segments, abandoned carts and brands bought together")
+source, docs, selected = shown.source, shown.docs, shown.selected
 
 st.sidebar.header("Customers")
-top = st.sidebar.slider("Brand pairs", min_value=5, max_value=25, value=10, key="top_pairs",
-                        persist_state="session", bind="query-params",
-                        help="How many of the brand pairs bought together most often the table lists.")
+top = components.top_slider("Brand pairs", "top_pairs", 5, 25, 10,
+                            "How many of the brand pairs bought together most often each table lists.")
 
-components.kpi_row([
-    ("Total customers", count(kpis["customers"]), docs.column("kpi_summary", "customers")),
-    ("Repeat customers", count(kpis["repeat_customers"]), docs.column("kpi_summary", "repeat_customers")),
-])
-st.caption("_The KPIs are lifetime figures over all the data (kpi_summary): the filters do not apply to them._")
+components.lifetime_kpi_row(components.customer_cards(shown))
 
 left, right = st.columns(2, gap="large")
 with left:
@@ -53,8 +44,18 @@ with categories_column:
         note=f"{components.months(selected)}; every category, whatever the category filter.",
     )
 
-components.chart(
-    f"Top {top} brand pairs bought in the same order", marts.brand_pairs(source, top), charts.brand_pairs,
-    docs.model("product_affinity"),
-    note="Over all the data (product_affinity): the filters do not apply.",
-)
+same_order, within_minutes = st.columns(2, gap="large")
+with same_order:
+    components.chart(
+        f"Top {top} brand pairs bought in the same order", marts.brand_pairs(source, top), charts.brand_pairs,
+        docs.model("product_affinity"),
+        note="Over all the data (product_affinity): the filters do not apply.",
+    )
+with within_minutes:
+    minutes = docs.project_vars.get("brand_pair_window_minutes")
+    components.chart(
+        f"Top {top} brand pairs bought by one user within {minutes} minutes",
+        marts.brand_pairs_within_minutes(source, top), charts.brand_pairs_within_minutes,
+        docs.model("brand_pairs_bought_together"),
+        note="Over all the data (brand_pairs_bought_together): the filters do not apply.",
+    )

@@ -3,55 +3,39 @@
 import streamlit as st
 
 from dashboard import charts, components, marts
-from dashboard.formatting import count, money
+from dashboard.formatting import money
 
-source = components.warehouse()
-docs = components.definitions()
-kpis = marts.kpis(source)
-selected = components.filters(source)
-components.header("Executive", "Revenue, customers and their lifetime value", source, kpis)
+shown = components.page("Executive", "Revenue, customers and their lifetime value")
+source, docs, kpis, selected = shown.source, shown.docs, shown.kpis, shown.selected
 
-components.kpi_row([
+components.lifetime_kpi_row([
     ("Lifetime revenue", money(kpis["revenue"]), docs.column("kpi_summary", "revenue")),
     ("Average customer LTV", money(kpis["average_customer_ltv"]), docs.column("kpi_summary", "average_customer_ltv")),
-    ("Total customers", count(kpis["customers"]), docs.column("kpi_summary", "customers")),
-    ("Repeat customers", count(kpis["repeat_customers"]), docs.column("kpi_summary", "repeat_customers")),
+    *components.customer_cards(shown),
 ])
-st.caption("_The KPIs are lifetime figures over all the data (kpi_summary): the filters do not apply to them._")
 
-left, right = st.columns(2, gap="large")
-with left:
+if selected.category:
+    categories_title = f"Top 5 {selected.category} sub-categories"
+    categories_definition = docs.model("subcategory_revenue_ranges")
+else:
+    categories_title, categories_definition = "Top 5 categories by revenue", docs.model("category_revenue_ranges")
+# Each chart with its title, what it reads and draws, and its definitions; all of them follow the filters.
+filtered_charts = [
+    ("Month-over-month revenue", marts.monthly_revenue, charts.monthly_revenue,
+     [docs.column("fact_monthly_summary", "revenue_change_rate")]),
+    ("Revenue by ISO weekday, month by month", marts.weekday_revenue, charts.weekday_revenue,
+     [docs.model("revenue_by_month_weekday")]),
+    ("Top 5 brands by revenue", marts.top_brands_by_revenue, charts.top_by_revenue,
+     [docs.column("brand_revenue_ranges", "revenue_rank")]),
+    (categories_title, marts.top_categories, charts.top_by_revenue, [categories_definition]),
+]
+columns = [*st.columns(2, gap="large"), *st.columns(3, gap="large")]
+for column, (title, read, draw, definitions) in zip(columns[:-1], filtered_charts, strict=True):
+    with column:
+        components.chart(title, read(source, selected), draw, *definitions, note=components.scope(selected))
+with columns[-1]:
     components.chart(
-        "Month-over-month revenue", marts.monthly_revenue(source, selected), charts.monthly_revenue,
-        docs.column("fact_monthly_summary", "revenue_change_rate"),
-        note=components.scope(selected),
-    )
-with right:
-    components.chart(
-        "Revenue by ISO weekday, month by month", marts.weekday_revenue(source, selected), charts.weekday_revenue,
-        docs.model("revenue_by_month_weekday"),
-        note=components.scope(selected),
-    )
-
-brands_column, categories_column, ltv_column = st.columns(3, gap="large")
-with brands_column:
-    components.chart(
-        "Top 5 brands by revenue", marts.top_brands_by_revenue(source, selected), charts.top_by_revenue,
-        docs.column("brand_engagement", "revenue_rank"),
-        note=components.scope(selected),
-    )
-with categories_column:
-    if selected.category:
-        title, definition = f"Top 5 {selected.category} sub-categories", docs.column("dim_category", "category_sub")
-    else:
-        title, definition = "Top 5 categories by revenue", docs.model("top_categories")
-    components.chart(
-        title, marts.top_categories(source, selected), charts.top_by_revenue, definition,
-        note=components.scope(selected),
-    )
-with ltv_column:
-    components.chart(
-        "Customers by LTV segment", marts.ltv_segments(source), charts.ltv_donut,
+        "Customers by LTV segment", marts.ltv_segments(source), lambda rows: charts.ltv_donut(rows, kpis["customers"]),
         docs.model("user_ltv"),
         note="Lifetime value over all the data (user_ltv): the filters do not apply.",
     )

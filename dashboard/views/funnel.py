@@ -5,12 +5,9 @@ import streamlit as st
 from dashboard import charts, components, marts
 from dashboard.formatting import count, percent
 
-source = components.warehouse()
-docs = components.definitions()
-kpis = marts.kpis(source)
-selected = components.filters(source, with_category=False)
+shown = components.page("Funnel", "Sessions from view to cart to purchase", with_category=False)
+source, docs, selected = shown.source, shown.docs, shown.selected
 st.sidebar.caption("Sessions have no category: only the dates apply on this page.")
-components.header("Funnel", "Sessions from view to cart to purchase", source, kpis)
 
 funnel = marts.funnel(source, selected)
 total = funnel.total
@@ -29,7 +26,7 @@ with left:
     components.chart(
         "Sessions with a view, a cart event, a purchase, by month", funnel.months, charts.session_funnel,
         docs.model("session_funnel"),
-        note="Each bar: the sessions and their share of the month's sessions, on a log scale.",
+        note="Each bar: the sessions of the step, on a log scale; the rates between the steps are charted beside.",
     )
 with right:
     components.chart(

@@ -41,10 +41,12 @@ def checkout(monkeypatch):
 
 
 @pytest.fixture
-def dashboard(checkout, monkeypatch):
-    """Run a page of the app on the environment the test sets."""
-    for name in ("DBT_TARGET", "DUCKDB_PATH", "DBT_PROJECT_DIR", "DBT_TARGET_PATH"):
+def dashboard(checkout, monkeypatch, sample_build):
+    """Run a page of the app on the environment the test sets; the definitions come from the manifest of the
+    sample's build unless the test says otherwise (never from whatever the project's target/ holds)."""
+    for name in ("DBT_TARGET", "DUCKDB_PATH", "DBT_PROJECT_DIR"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DBT_TARGET_PATH", str(sample_build["target"]))
 
     def run(page: str = "executive", **env: str) -> AppTest:
         for name, value in env.items():
@@ -156,6 +158,49 @@ def test_executive_filters_cut_the_charts_not_the_lifetime_kpis(sample_build, da
                                                   for markdown in app.markdown]
 
 
+def test_executive_filtered_charts_are_their_marts_rows(sample_build, dashboard):
+    """With October and electronics chosen, every chart shows the rows of the mart at that grain, as they are:
+    the weekday revenue of the month and category, and the rankings of that range of months within the category
+    (the same figures as fact_purchases cut by hand)."""
+    app = dashboard("executive", DUCKDB_PATH=str(sample_build["warehouse"]))
+    app.date_input(key="dates").set_value((date(2019, 10, 1), date(2019, 10, 31)))
+    app.selectbox(key="category").set_value("electronics").run()
+    assert_shown_cleanly(app)
+    october = "first_month_start_date = date '2019-10-01' and last_month_start_date = date '2019-10-01'"
+    with duckdb.connect(str(sample_build["warehouse"]), read_only=True) as connection:
+        weekdays = connection.sql(
+            "select day_name, revenue from revenue_by_month_category_weekday"
+            " where month_label = '2019-10' and category_main = 'electronics' order by iso_day_of_week").fetchall()
+        brands = connection.sql(
+            f"select brand, revenue from brand_category_revenue_ranges where {october}"
+            " and category_main = 'electronics' and revenue > 0 order by revenue_position limit 5").fetchall()
+        subcategories = connection.sql(
+            f"select category_sub, revenue, revenue_share from subcategory_revenue_ranges where {october}"
+            " and category_main = 'electronics' order by revenue_position limit 5").fetchall()
+        by_hand = connection.sql(
+            """
+            select purchases.brand, sum(purchases.price)
+            from fact_purchases as purchases
+            inner join dim_category as categories on purchases.category_id = categories.category_id
+            where categories.category_main = 'electronics' and purchases.purchase_date < date '2019-11-01'
+                and purchases.brand is not null
+            group by 1
+            order by 2 desc, 1
+            limit 5
+            """).fetchall()
+    assert brands == by_hand
+    [weekday_bars] = chart_data(app, 1)
+    assert list(zip(weekday_bars["x"], weekday_bars["y"], strict=True)) == [(d, float(r)) for d, r in weekdays]
+    [brand_bars] = chart_data(app, 2)
+    assert list(zip(brand_bars["y"], brand_bars["x"], strict=True)) == [(b, float(r)) for b, r in brands]
+    [category_bars] = chart_data(app, 3)
+    assert list(zip(category_bars["y"], category_bars["x"], strict=True)) == [
+        (c, float(r)) for c, r, _ in subcategories]
+    # Each bar's label: the revenue and the mart's share of the category's revenue, not one computed here.
+    assert [text.split(" (")[-1] for text in category_bars["text"]] == [
+        f"{share * 100:.1f} %)" for _, _, share in subcategories]
+
+
 def test_brands_page_shows_brand_engagement(sample_build, dashboard):
     app = dashboard("brands", DUCKDB_PATH=str(sample_build["warehouse"]))
     assert_shown_cleanly(app)
@@ -163,9 +208,17 @@ def test_brands_page_shows_brand_engagement(sample_build, dashboard):
 
     def share(top: int) -> str:
         row = mart(sample_build["warehouse"], f"""
+            select cumulative_revenue_share as share
+            from brand_revenue_ranges
+            where first_month_start_date = date '2019-10-01' and last_month_start_date = date '2019-11-01'
+                and revenue_position = {top}
+        """)
+        # The same as brand_engagement's market shares of the top brands added up.
+        by_brand = mart(sample_build["warehouse"], f"""
             select sum(market_share) as share
             from (select market_share from brand_engagement order by revenue_rank, brand limit {top}) as top_brands
         """)
+        assert row["share"] == pytest.approx(by_brand["share"], abs=1e-5)
         return f"{row['share'] * 100:.1f} %"
 
     assert metrics(app) == {
@@ -182,16 +235,20 @@ def test_brands_page_shows_brand_engagement(sample_build, dashboard):
     assert interactions["y"] == [brand for (brand,) in top]
 
 
+def funnel_cards(funnel: dict) -> dict[str, str]:
+    """The Funnel page's KPI cards as they must read for a row of a funnel mart."""
+    return {
+        "Sessions": f"{funnel['sessions']:,}",
+        "View to cart": f"{funnel['view_to_cart_rate'] * 100:.2f} %",
+        "Cart to purchase": f"{funnel['cart_to_purchase_rate'] * 100:.2f} %",
+        "Session conversion rate": f"{funnel['session_conversion_rate'] * 100:.2f} %",
+    }
+
+
 def test_funnel_page_shows_the_overall_funnel(sample_build, dashboard):
     app = dashboard("funnel", DUCKDB_PATH=str(sample_build["warehouse"]))
     assert_shown_cleanly(app)
-    overall = mart(sample_build["warehouse"], "select * from kpi_summary")
-    assert metrics(app) == {
-        "Sessions": f"{overall['sessions']:,}",
-        "View to cart": f"{overall['view_to_cart_rate'] * 100:.2f} %",
-        "Cart to purchase": f"{overall['cart_to_purchase_rate'] * 100:.2f} %",
-        "Session conversion rate": f"{overall['session_conversion_rate'] * 100:.2f} %",
-    }
+    assert metrics(app) == funnel_cards(mart(sample_build["warehouse"], "select * from kpi_summary"))
     views = chart_data(app, 0)[0]
     assert views["x"] == ["2019-10", "2019-11"]
 
@@ -201,12 +258,7 @@ def test_funnel_page_reads_the_range_of_months_chosen(sample_build, dashboard):
     app.date_input(key="dates").set_value((date(2019, 10, 1), date(2019, 10, 31))).run()
     assert_shown_cleanly(app)
     october = mart(sample_build["warehouse"], "select * from session_funnel where month_label = '2019-10'")
-    assert metrics(app) == {
-        "Sessions": f"{october['sessions']:,}",
-        "View to cart": f"{october['view_to_cart_rate'] * 100:.2f} %",
-        "Cart to purchase": f"{october['cart_to_purchase_rate'] * 100:.2f} %",
-        "Session conversion rate": f"{october['session_conversion_rate'] * 100:.2f} %",
-    }
+    assert metrics(app) == funnel_cards(october)
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -344,8 +396,9 @@ def test_every_query_reads_marts_only_in_athena_sql(sample_build, checkout):
     warehouse = Recording(sample_build["warehouse"])
     span = marts.span(warehouse)
     for read_all in (marts.kpis, marts.categories, marts.ltv_segments, marts.brands, marts.rfm_segments,
-                     marts.brand_pairs):
+                     marts.brand_pairs, marts.brand_pairs_within_minutes):
         read_all(warehouse)
+    marts.top_brands_share(warehouse, span, 5)
     for category in (None, "electronics"):
         for end in (span.last_date, span.first_date):
             chosen = marts.Filters.choose(span, span.first_date, end, category)
@@ -548,8 +601,9 @@ def test_customers_page_shows_the_customer_marts(sample_build, dashboard):
         by_category = connection.sql(
             "select category_main, abandonment_rate from cart_abandonment_by_category"
             " where month_label = '2019-10' order by abandoned_cart_value desc, category_main").fetchall()
-    # The sample: 48 October customers (none back in November), 2 new in November; no brand pair (no chart).
-    assert len(app.get("plotly_chart")) == 4
+    # The sample: 48 October customers (none back in November), 2 new in November; no brand pair in one order
+    # (no table), one within 5 minutes (user 549614436: a samsung, then a xiaomi 2.5 minutes later).
+    assert len(app.get("plotly_chart")) == 5
     [heatmap] = chart_data(app, 0)
     cells = np.array(heatmap["z"], dtype=float).reshape(len(heatmap["y"]), len(heatmap["x"]))
     shown = {(cohort.split(" ")[0], int(month)): rate
@@ -564,6 +618,11 @@ def test_customers_page_shows_the_customer_marts(sample_build, dashboard):
     october = chart_data(app, 3)[0]
     assert list(zip(october["y"], october["x"], strict=True)) == by_category
     assert any("Nothing to show" in info.value for info in app.info)
+    [pairs] = chart_data(app, 4)
+    assert pairs["cells"]["values"] == [["samsung"], ["xiaomi"], ["1"], ["1"]]
+    manifest = json.loads((sample_build["target"] / "manifest.json").read_text())
+    [pairs_model] = [node for node in manifest["nodes"].values() if node["name"] == "brand_pairs_bought_together"]
+    assert pairs_model["description"].strip() in [caption.value for caption in app.caption]
 
 
 def test_customers_page_filters_cohorts_and_abandonment(sample_build, dashboard):
