@@ -87,6 +87,20 @@ def top_by_events(rows: pd.DataFrame) -> go.Figure:
                         "~s")
 
 
+def sales_velocity(rows: pd.DataFrame) -> go.Figure:
+    """Brands by their average hours from a first view to the purchase, labelled with the purchases behind it."""
+    text = [f"{hours:,.2f} h · {count(purchases)} purchases"
+            for hours, purchases in zip(rows["average_hours_to_purchase"], rows["purchases_after_view"], strict=True)]
+    return _ranked_bars(rows["brand"], rows["average_hours_to_purchase"], text, COUNT_COLOR, ",.1f")
+
+
+def repeat_purchase_rate(rows: pd.DataFrame) -> go.Figure:
+    """Brands by their repeat-purchase rate, labelled with their buyers."""
+    text = [f"{percent(rate)} of {count(buyers)} buyers"
+            for rate, buyers in zip(rows["repeat_purchase_rate"], rows["buyers"], strict=True)]
+    return _ranked_bars(rows["brand"], rows["repeat_purchase_rate"], text, REVENUE_COLOR, PERCENT_AXIS)
+
+
 def ltv_donut(segments: pd.DataFrame, customers: int) -> go.Figure:
     """Customers per LTV segment, Low to Premium, around the number of `customers` (kpi_summary's)."""
     hover = [f"{count(customers)} customers, {money(revenue)} lifetime revenue"

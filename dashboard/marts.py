@@ -246,6 +246,31 @@ def top_brands_share(warehouse: Warehouse, span: Span, top: int) -> float | None
     return None if frame.empty else float(frame.iloc[0]["cumulative_revenue_share"])
 
 
+def brand_velocity(warehouse: Warehouse, limit: int) -> pd.DataFrame:
+    """brand_sales_velocity: the brands with the most purchases after a view."""
+    return warehouse.query(
+        f"""
+        select brand, purchases_after_view, average_hours_to_purchase
+        from brand_sales_velocity
+        order by purchases_after_view desc, brand
+        limit {int(limit)}
+        """
+    )
+
+
+def brand_repeat_rates(warehouse: Warehouse, limit: int) -> pd.DataFrame:
+    """brand_repeat_purchase_rate: the brands with enough buyers and the highest repeat-purchase rates."""
+    return warehouse.query(
+        f"""
+        select brand, buyers, repeat_purchase_rate
+        from brand_repeat_purchase_rate
+        where has_enough_buyers
+        order by repeat_purchase_rate desc, buyers desc, brand
+        limit {int(limit)}
+        """
+    )
+
+
 _FUNNEL_COUNTS = ["sessions", "sessions_with_view", "sessions_with_cart", "sessions_with_purchase"]
 _FUNNEL_RATES = ["view_to_cart_rate", "cart_to_purchase_rate", "view_to_purchase_rate", "session_conversion_rate"]
 

@@ -1,4 +1,5 @@
-"""Brands page: the original Tableau dashboard, rebuilt on brand_engagement."""
+"""Brands page: the original Tableau dashboard, rebuilt on brand_engagement and the marts of its SQL scripts (sales
+velocity, repeat-purchase rate)."""
 
 import streamlit as st
 
@@ -57,4 +58,19 @@ with interactions_column:
     components.chart(
         f"Top {top} brands by interactions", marts.top_brands(brands, "popularity_rank", top), charts.top_by_events,
         docs.column("brand_engagement", "popularity_rank"),
+    )
+
+velocity_column, repeat_column = st.columns(2, gap="large")
+with velocity_column:
+    components.chart(
+        f"Sales velocity, top {top} brands by purchases after a view", marts.brand_velocity(source, top),
+        charts.sales_velocity,
+        docs.model("brand_sales_velocity"),
+    )
+with repeat_column:
+    min_buyers = docs.project_vars.get("brand_repeat_min_buyers")
+    components.chart(
+        f"Repeat-purchase rate, top {top} brands", marts.brand_repeat_rates(source, top), charts.repeat_purchase_rate,
+        docs.column("brand_repeat_purchase_rate", "repeat_purchase_rate"),
+        note=f"Brands with at least {min_buyers} buyers (brand_repeat_min_buyers in dbt_project.yml).",
     )

@@ -226,7 +226,16 @@ def test_brands_page_shows_brand_engagement(sample_build, dashboard):
         "Active shoppers": f"{kpi['active_shoppers']:,}",
         "Market share of the top 15 brands": share(15),
     }
-    assert len(app.get("plotly_chart")) == 4
+    assert len(app.get("plotly_chart")) == 6
+    with duckdb.connect(str(sample_build["warehouse"]), read_only=True) as connection:
+        velocity = connection.sql(
+            "select brand, average_hours_to_purchase from brand_sales_velocity"
+            " order by purchases_after_view desc, brand limit 15").fetchall()
+    [velocity_bars] = chart_data(app, 4)
+    assert list(zip(velocity_bars["y"], velocity_bars["x"], strict=True)) == velocity
+    # The sample's one brand with more than 10 buyers: apple, 1 of its 13 buyers bought it twice.
+    [repeat_bars] = chart_data(app, 5)
+    assert (repeat_bars["y"], repeat_bars["x"]) == (["apple"], [0.0769])
     app.slider(key="top_brands").set_value(5).run()
     assert metrics(app)["Market share of the top 5 brands"] == share(5)
     interactions = chart_data(app, 3)[0]
@@ -398,6 +407,8 @@ def test_every_query_reads_marts_only_in_athena_sql(sample_build, checkout):
     for read_all in (marts.kpis, marts.categories, marts.ltv_segments, marts.brands, marts.rfm_segments,
                      marts.brand_pairs, marts.brand_pairs_within_minutes):
         read_all(warehouse)
+    for read_top in (marts.brand_velocity, marts.brand_repeat_rates):
+        read_top(warehouse, 5)
     marts.top_brands_share(warehouse, span, 5)
     for category in (None, "electronics"):
         for end in (span.last_date, span.first_date):
