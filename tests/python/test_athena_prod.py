@@ -48,9 +48,11 @@ WORK_GROUP = "clickstream"
 SCHEMA = "clickstream"
 RAW_DATABASE = "clickstream_raw"
 # The big tables and their partition column (dbt_project.yml).
-PARTITIONED = {"stg_clickstream__events": "event_date", "int_events_aggregated_to_user_sessions": "session_date",
+PARTITIONED = {"stg_clickstream__events": "event_date",
+               "int_events_aggregated_to_session_products": "first_event_date",
+               "int_events_aggregated_to_user_sessions": "session_date",
                "fact_purchases": "purchase_date", "fact_sessions": "session_date"}
-# The incremental models (dbt_project.yml): the same four, each overwriting its day partitions.
+# The incremental models (dbt_project.yml): the same five, each overwriting its day partitions.
 INCREMENTAL = set(PARTITIONED)
 # dbt-athena's temporary table of an incremental build.
 TMP_SUFFIX = "__dbt_tmp"

@@ -67,3 +67,4 @@ final as (
 {% endif %}
 
 select * from final
+{{ cluster_by('first_event_date') }}

@@ -87,3 +87,4 @@ final as (
 )
 
 select * from final
+{{ cluster_by('event_date') }}
