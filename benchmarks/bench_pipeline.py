@@ -42,8 +42,17 @@ def main() -> int:
         print(step.line())
     landing, build = steps[-2], steps[-1]
     print(f"ratio dbt build / land: {build.seconds / landing.seconds:.2f}x (target <= 2x)")
+    print(f"disk: CSV {_size(csv) / 2**30:,.1f} GiB, lake {_size(lake) / 2**30:,.1f} GiB, "
+          f"warehouse {_size(warehouse) / 2**30:,.1f} GiB")
     _print_slowest_nodes(Path("target/run_results.json"))
     return 0
+
+
+def _size(path: Path) -> int:
+    """Bytes on disk of a file or of everything under a folder."""
+    if path.is_file():
+        return path.stat().st_size
+    return sum(file.stat().st_size for file in path.rglob("*") if file.is_file())
 
 
 def _print_slowest_nodes(run_results: Path, count: int = 8) -> None:
