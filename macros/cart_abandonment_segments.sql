@@ -1,7 +1,8 @@
 {#- The cart abandonment marts cut by segment: one row per month a session started in and each of `segments`
     (a list of 'brand' and/or 'category_main', the product's current ones, 'unknown' when it has none). A
     session abandons its cart when it has a cart event and ends without any purchase (fact_sessions), so the
-    segments of a month describe the same sessions as cart_abandonment_monthly. One body for every cut. -#}
+    segments of a month describe the same sessions as cart_abandonment_monthly, which is the cut with no
+    segment. One body for every cut. -#}
 {% macro cart_abandonment_segments(segments) -%}
 with
 
