@@ -1,6 +1,11 @@
 -- Incremental (dbt_project.yml): a build rewrites only the days that received rows landed since the last
 -- build, each day whole, from all of its lake rows. So an exact duplicate of an event built before, landed
 -- later in another file, is still kept once, and a late file for a day built long ago is taken in.
+{#- What makes an event: two rows equal in all of these are one event, whatever their landing. -#}
+{%- set event_columns = [
+    'event_at', 'event_type', 'product_id', 'category_id', 'category_code', 'brand', 'price', 'user_id',
+    'session_id'
+] %}
 with
 
 source as (
@@ -35,48 +40,21 @@ cleaned as (
 deduplicated as (
 
     select
-        event_at,
-        event_type,
-        product_id,
-        category_id,
-        category_code,
-        brand,
-        price,
-        user_id,
-        session_id,
+        {{ event_columns | join(',\n        ') }},
         min(landed_at) as landed_at,
         max(landed_at) as last_landed_at
 
     from cleaned
     group by
-        event_at,
-        event_type,
-        product_id,
-        category_id,
-        category_code,
-        brand,
-        price,
-        user_id,
-        session_id
+        {{ event_columns | join(',\n        ') }}
 
 ),
 
 final as (
 
     select
-        {{ surrogate_key([
-            'event_at', 'event_type', 'product_id', 'category_id', 'category_code',
-            'brand', 'price', 'user_id', 'session_id'
-        ]) }} as event_id,
-        event_at,
-        event_type,
-        product_id,
-        category_id,
-        category_code,
-        brand,
-        price,
-        user_id,
-        session_id,
+        {{ surrogate_key(event_columns) }} as event_id,
+        {{ event_columns | join(',\n        ') }},
         landed_at,
         last_landed_at,
         -- Last: the partition column on Athena (dbt_project.yml).
