@@ -66,9 +66,7 @@ touched_before as (
     select previous.*
     from {{ this }} as previous
     inner join touched
-        on
-            previous.user_id = touched.user_id
-            and previous.session_id is not distinct from touched.session_id
+        on {{ same_user_session('previous', 'touched') }}
 
 ),
 
@@ -89,9 +87,7 @@ touched_rows as (
     select rows_of_source.*
     from {{ source }} as rows_of_source
     inner join touched
-        on
-            rows_of_source.user_id = touched.user_id
-            and rows_of_source.session_id is not distinct from touched.session_id
+        on {{ same_user_session('rows_of_source', 'touched') }}
     where rows_of_source.{{ source_date }} >= (select scan_from.event_date from scan_from)
 
 ),
@@ -118,10 +114,15 @@ untouched as (
         and not exists (
             select 1
             from touched
-            where
-                touched.user_id = previous.user_id
-                and touched.session_id is not distinct from previous.session_id
+            where {{ same_user_session('touched', 'previous') }}
         )
 
 ),
+{%- endmacro %}
+
+{#- `left` and `right` are the same user-session: the same user, and the same session or both without one (a
+    user's sessionless events form one user-session, so null matches null here). -#}
+{% macro same_user_session(left, right) -%}
+    {{ left }}.user_id = {{ right }}.user_id
+    and {{ left }}.session_id is not distinct from {{ right }}.session_id
 {%- endmacro %}
