@@ -1,52 +1,6 @@
 with
 
-events as (
-
-    select * from {{ ref('stg_clickstream__events') }}
-
-),
-
-purchases as (
-
-    select * from {{ ref('fact_purchases') }}
-
-),
-
-traffic as (
-
-    select
-        brand,
-        count(*) as events,
-        count(distinct session_id) as sessions,
-        count(distinct user_id) as shoppers
-
-    from events
-    where brand is not null
-    group by brand
-
-),
-
-sales as (
-
-    select
-        brand,
-        count(*) as purchases,
-        count(distinct order_id) as orders,
-        sum(price) as revenue
-
-    from purchases
-    where brand is not null
-    group by brand
-
-),
-
--- Market share is over all revenue, the purchases without a brand included.
-totals as (
-
-    select sum(price) as total_revenue
-    from purchases
-
-),
+{{ brand_activity(by_month=false) }}
 
 with_sales as (
 

@@ -1,59 +1,7 @@
 -- brand_engagement per month: the grain the dashboard filters on and the semantic layer's brand metrics read.
 with
 
-events as (
-
-    select * from {{ ref('stg_clickstream__events') }}
-
-),
-
-purchases as (
-
-    select * from {{ ref('fact_purchases') }}
-
-),
-
-traffic as (
-
-    select
-        cast({{ dbt.date_trunc('month', 'event_date') }} as date) as month_start_date,
-        brand,
-        count(*) as events,
-        count(distinct session_id) as sessions,
-        count(distinct user_id) as shoppers
-
-    from events
-    where brand is not null
-    group by 1, 2
-
-),
-
-sales as (
-
-    select
-        cast({{ dbt.date_trunc('month', 'purchase_date') }} as date) as month_start_date,
-        brand,
-        count(*) as purchases,
-        count(distinct order_id) as orders,
-        sum(price) as revenue
-
-    from purchases
-    where brand is not null
-    group by 1, 2
-
-),
-
--- Market share is over all of the month's revenue, the purchases without a brand included.
-totals as (
-
-    select
-        cast({{ dbt.date_trunc('month', 'purchase_date') }} as date) as month_start_date,
-        sum(price) as total_revenue
-
-    from purchases
-    group by 1
-
-),
+{{ brand_activity(by_month=true) }}
 
 final as (
 

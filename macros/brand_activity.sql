@@ -1,0 +1,61 @@
+{#- The CTEs both brand marts start from, per brand, and per month as well when `by_month`: `traffic` (events,
+    sessions and shoppers with the brand on the event), `sales` (purchases, orders and revenue of the brand) and
+    `totals` (all revenue, the purchases without a brand included: what market share divides by). One body for
+    brand_engagement (the whole period) and brand_monthly, so their definitions cannot drift apart. Ends with a
+    comma: the mart's own CTEs follow. -#}
+{% macro brand_activity(by_month) -%}
+{%- set month = "cast(" ~ dbt.date_trunc('month', 'DAY') ~ " as date) as month_start_date," -%}
+{%- set group_by = '1, 2' if by_month else '1' -%}
+events as (
+
+    select * from {{ ref('stg_clickstream__events') }}
+
+),
+
+purchases as (
+
+    select * from {{ ref('fact_purchases') }}
+
+),
+
+traffic as (
+
+    select
+        {% if by_month %}{{ month | replace('DAY', 'event_date') }}{% endif %}
+        brand,
+        count(*) as events,
+        count(distinct session_id) as sessions,
+        count(distinct user_id) as shoppers
+
+    from events
+    where brand is not null
+    group by {{ group_by }}
+
+),
+
+sales as (
+
+    select
+        {% if by_month %}{{ month | replace('DAY', 'purchase_date') }}{% endif %}
+        brand,
+        count(*) as purchases,
+        count(distinct order_id) as orders,
+        sum(price) as revenue
+
+    from purchases
+    where brand is not null
+    group by {{ group_by }}
+
+),
+
+totals as (
+
+    select
+        {% if by_month %}{{ month | replace('DAY', 'purchase_date') }}{% endif %}
+        sum(price) as total_revenue
+
+    from purchases
+    {% if by_month %}group by 1{% endif %}
+
+),
+{%- endmacro %}
