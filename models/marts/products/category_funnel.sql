@@ -20,19 +20,7 @@ activity as (
         products.category_id,
         products.category_code,
         products.category_main,
-        cast(sum(session_products.views) as bigint) as views,
-        cast(sum(session_products.carts) as bigint) as carts,
-        cast(sum(session_products.purchases) as bigint) as purchases,
-        sum(session_products.revenue) as revenue,
-        count(
-            distinct case when session_products.views > 0 then session_products.session_id end
-        ) as sessions_with_view,
-        count(
-            distinct case when session_products.carts > 0 then session_products.session_id end
-        ) as sessions_with_cart,
-        count(
-            distinct case when session_products.purchases > 0 then session_products.session_id end
-        ) as sessions_with_purchase
+        {{ product_funnel_activity('session_products') }}
 
     from session_products
     inner join products

@@ -15,17 +15,11 @@ products as (
 activity as (
 
     select
-        product_id,
-        cast(sum(views) as bigint) as views,
-        cast(sum(carts) as bigint) as carts,
-        cast(sum(purchases) as bigint) as purchases,
-        sum(revenue) as revenue,
-        count(distinct case when views > 0 then session_id end) as sessions_with_view,
-        count(distinct case when carts > 0 then session_id end) as sessions_with_cart,
-        count(distinct case when purchases > 0 then session_id end) as sessions_with_purchase
+        session_products.product_id,
+        {{ product_funnel_activity('session_products') }}
 
     from session_products
-    group by product_id
+    group by session_products.product_id
 
 ),
 
