@@ -47,13 +47,7 @@ month_ranges as (
         last_month.month_start_date as last_month_start_date,
         in_range.month_start_date
 
-    from months as first_month
-    inner join months as last_month
-        on first_month.month_start_date <= last_month.month_start_date
-    inner join months as in_range
-        on
-            first_month.month_start_date <= in_range.month_start_date
-            and last_month.month_start_date >= in_range.month_start_date
+    {{ month_ranges_from('months') }}
 
 ),
 

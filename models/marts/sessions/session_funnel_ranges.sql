@@ -19,13 +19,7 @@ ranges as (
         cast(sum(in_range.sessions_with_cart) as bigint) as sessions_with_cart,
         cast(sum(in_range.sessions_with_purchase) as bigint) as sessions_with_purchase
 
-    from months as first_month
-    inner join months as last_month
-        on first_month.month_start_date <= last_month.month_start_date
-    inner join months as in_range
-        on
-            first_month.month_start_date <= in_range.month_start_date
-            and last_month.month_start_date >= in_range.month_start_date
+    {{ month_ranges_from('months') }}
     group by
         first_month.month_start_date,
         last_month.month_start_date
