@@ -1,8 +1,9 @@
 {#- The CTEs both brand marts start from, per brand, and per month as well when `by_month`: `traffic` (events,
-    sessions and shoppers with the brand on the event), `sales` (purchases, orders and revenue of the brand) and
-    `totals` (all revenue, the purchases without a brand included: what market share divides by). One body for
-    brand_engagement (the whole period) and brand_monthly, so their definitions cannot drift apart. Ends with a
-    comma: the mart's own CTEs follow. -#}
+    sessions and shoppers with the brand on the event), `sales` (purchases, orders and revenue of the brand),
+    `totals` (all revenue, the purchases without a brand included: what market share divides by), and
+    `activity`, the three side by side (0 where a brand had traffic and no sale). One body for brand_engagement
+    (the whole period) and brand_monthly, so their definitions cannot drift apart. Ends with a comma: the
+    mart's own CTEs follow. -#}
 {% macro brand_activity(by_month) -%}
 {%- set month = "cast(" ~ dbt.date_trunc('month', 'DAY') ~ " as date) as month_start_date," -%}
 {%- set group_by = '1, 2' if by_month else '1' -%}
@@ -56,6 +57,33 @@ totals as (
 
     from purchases
     {% if by_month %}group by 1{% endif %}
+
+),
+
+activity as (
+
+    select
+        {% if by_month %}traffic.month_start_date,{% endif %}
+        traffic.brand,
+        traffic.events,
+        traffic.sessions,
+        traffic.shoppers,
+        coalesce(sales.purchases, 0) as purchases,
+        coalesce(sales.orders, 0) as orders,
+        coalesce(sales.revenue, 0) as revenue,
+        coalesce(totals.total_revenue, 0) as total_revenue
+
+    from traffic
+    left join sales
+        on
+            traffic.brand = sales.brand
+            {% if by_month %}and traffic.month_start_date = sales.month_start_date{% endif %}
+    {% if by_month -%}
+    left join totals
+        on traffic.month_start_date = totals.month_start_date
+    {%- else -%}
+    cross join totals
+    {%- endif %}
 
 ),
 {%- endmacro %}

@@ -2,25 +2,6 @@ with
 
 {{ brand_activity(by_month=false) }}
 
-with_sales as (
-
-    select
-        traffic.brand,
-        traffic.events,
-        traffic.sessions,
-        traffic.shoppers,
-        coalesce(sales.purchases, 0) as purchases,
-        coalesce(sales.orders, 0) as orders,
-        coalesce(sales.revenue, 0) as revenue,
-        totals.total_revenue
-
-    from traffic
-    left join sales
-        on traffic.brand = sales.brand
-    cross join totals
-
-),
-
 brands as (
 
     select
@@ -38,7 +19,7 @@ brands as (
         ln(nullif(sessions, 0)) as log_sessions,
         sessions >= {{ var('brand_quadrant_min_sessions') }} as is_in_matrix
 
-    from with_sales
+    from activity
 
 ),
 
