@@ -75,11 +75,7 @@ by_segment as (
 final as (
 
     select
-        month_start_date,
-        {{ format_year_month('month_start_date') }} as month_label,
-        {%- for segment in segments %}
-        {{ segment }},
-        {%- endfor %}
+        {{ month_and_segments(segments) }}
         sessions_with_cart,
         abandoned_sessions,
         round({{ safe_divide('abandoned_sessions', 'sessions_with_cart') }}, 4) as abandonment_rate,

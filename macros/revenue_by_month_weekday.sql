@@ -50,11 +50,7 @@ purchases_dated as (
 final as (
 
     select
-        month_start_date,
-        {{ format_year_month('month_start_date') }} as month_label,
-        {%- for segment in segments %}
-        {{ segment }},
-        {%- endfor %}
+        {{ month_and_segments(segments) }}
         iso_day_of_week,
         day_name,
         count(*) as purchases,

@@ -11,3 +11,13 @@
             first_month.month_start_date <= in_range.month_start_date
             and last_month.month_start_date >= in_range.month_start_date
 {%- endmacro %}
+
+{#- The leading columns of a monthly mart cut by segments: the month, its label and each segment column, each
+    followed by a comma. -#}
+{% macro month_and_segments(segments) -%}
+    month_start_date,
+        {{ format_year_month('month_start_date') }} as month_label,
+        {%- for segment in segments %}
+        {{ segment }},
+        {%- endfor %}
+{%- endmacro %}
