@@ -24,13 +24,7 @@ user_sessions as (
         session_id,
         min(first_event_at) as first_event_at,
         max(last_event_at) as last_event_at,
-        cast(sum(events) as bigint) as events,
-        cast(sum(views) as bigint) as views,
-        cast(sum(carts) as bigint) as carts,
-        cast(sum(removals) as bigint) as removals,
-        cast(sum(purchases) as bigint) as purchases,
-        sum(revenue) as revenue,
-        max(last_landed_at) as last_landed_at,
+        {{ session_activity_summed() }},
         -- Last: the partition column on Athena (dbt_project.yml).
         cast(min(first_event_at) as date) as session_date
 

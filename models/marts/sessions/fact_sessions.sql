@@ -76,13 +76,7 @@ sessions as (
         count(*) as users,
         min(first_event_at) as started_at,
         max(last_event_at) as ended_at,
-        cast(sum(events) as bigint) as events,
-        cast(sum(views) as bigint) as views,
-        cast(sum(carts) as bigint) as carts,
-        cast(sum(removals) as bigint) as removals,
-        cast(sum(purchases) as bigint) as purchases,
-        sum(revenue) as revenue,
-        max(last_landed_at) as last_landed_at
+        {{ session_activity_summed() }}
 
     from {{ user_sessions_to_aggregate }}
     where session_id is not null
