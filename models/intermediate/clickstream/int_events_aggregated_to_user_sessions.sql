@@ -1,5 +1,6 @@
--- The session aggregation, done once: every per-session and per-user mart reads this instead of the events. It
--- adds up the session's products (int_events_aggregated_to_session_products), a smaller table than the events.
+-- The session aggregation, done once: every per-session and per-user mart reads this instead of the
+-- events. It adds up the session's products (int_events_aggregated_to_session_products), a smaller table
+-- than the events.
 -- Incremental (dbt_project.yml): the user-sessions whose products changed since the last build are recomputed
 -- whole, and written with the other user-sessions of the days they start on (whole days: delete+insert on
 -- DuckDB, insert_overwrite of partitions on Athena). A session may run past midnight and continue in a later
