@@ -1,11 +1,11 @@
 {#- The CTEs both brand marts start from, per brand, and per month as well when `by_month`: `traffic` (events,
     sessions and shoppers with the brand on the event), `sales` (purchases, orders and revenue of the brand),
     `totals` (all revenue, the purchases without a brand included: what market share divides by), and
-    `activity`, the three side by side (0 where a brand had traffic and no sale). One body for brand_engagement
-    (the whole period) and brand_monthly, so their definitions cannot drift apart. Ends with a comma: the
-    mart's own CTEs follow. -#}
+    `activity`, the three side by side (0 where a brand had traffic and no sale) with the brand metrics defined
+    once: market share, stickiness and conversion rate, unrounded. One body for brand_engagement (the whole
+    period) and brand_monthly, so their definitions cannot drift apart. Ends with a comma: the mart's own CTEs
+    follow. -#}
 {% macro brand_activity(by_month) -%}
-{%- set month = "cast(" ~ dbt.date_trunc('month', 'DAY') ~ " as date) as month_start_date," -%}
 {%- set group_by = '1, 2' if by_month else '1' -%}
 events as (
 
@@ -22,7 +22,7 @@ purchases as (
 traffic as (
 
     select
-        {% if by_month %}{{ month | replace('DAY', 'event_date') }}{% endif %}
+        {% if by_month %}cast({{ dbt.date_trunc('month', 'event_date') }} as date) as month_start_date,{% endif %}
         brand,
         count(*) as events,
         count(distinct session_id) as sessions,
@@ -37,7 +37,7 @@ traffic as (
 sales as (
 
     select
-        {% if by_month %}{{ month | replace('DAY', 'purchase_date') }}{% endif %}
+        {% if by_month %}cast({{ dbt.date_trunc('month', 'purchase_date') }} as date) as month_start_date,{% endif %}
         brand,
         count(*) as purchases,
         count(distinct order_id) as orders,
@@ -52,7 +52,7 @@ sales as (
 totals as (
 
     select
-        {% if by_month %}{{ month | replace('DAY', 'purchase_date') }}{% endif %}
+        {% if by_month %}cast({{ dbt.date_trunc('month', 'purchase_date') }} as date) as month_start_date,{% endif %}
         sum(price) as total_revenue
 
     from purchases
@@ -71,7 +71,10 @@ activity as (
         coalesce(sales.purchases, 0) as purchases,
         coalesce(sales.orders, 0) as orders,
         coalesce(sales.revenue, 0) as revenue,
-        coalesce(totals.total_revenue, 0) as total_revenue
+        coalesce(totals.total_revenue, 0) as total_revenue,
+        {{ safe_divide('coalesce(sales.revenue, 0)', 'totals.total_revenue') }} as market_share,
+        {{ safe_divide('traffic.events', 'traffic.sessions') }} as stickiness,
+        {{ safe_divide('coalesce(sales.purchases, 0)', 'traffic.sessions') }} as conversion_rate
 
     from traffic
     left join sales

@@ -12,9 +12,9 @@ brands as (
         purchases,
         orders,
         revenue,
-        {{ safe_divide('revenue', 'total_revenue') }} as market_share,
-        {{ safe_divide('events', 'sessions') }} as stickiness,
-        {{ safe_divide('purchases', 'sessions') }} as conversion_rate,
+        market_share,
+        stickiness,
+        conversion_rate,
         {{ safe_divide('revenue', 'orders') }} as average_order_value,
         ln(nullif(sessions, 0)) as log_sessions,
         sessions >= {{ var('brand_quadrant_min_sessions') }} as is_in_matrix

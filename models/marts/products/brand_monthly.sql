@@ -16,9 +16,9 @@ final as (
         orders,
         revenue,
         total_revenue as month_revenue,
-        round({{ safe_divide('revenue', 'total_revenue') }}, 6) as market_share,
-        round({{ safe_divide('events', 'sessions') }}, 4) as stickiness,
-        round({{ safe_divide('purchases', 'sessions') }}, 4) as conversion_rate
+        round(market_share, 6) as market_share,
+        round(stickiness, 4) as stickiness,
+        round(conversion_rate, 4) as conversion_rate
 
     from activity
 
