@@ -15,18 +15,27 @@ purchases as (
 
 ),
 
+-- Only the products their users bought (a small share of the session-products) need a first view.
 first_views as (
 
     select
-        user_id,
-        product_id,
-        min(first_viewed_at) as first_viewed_at
+        session_products.user_id,
+        session_products.product_id,
+        min(session_products.first_viewed_at) as first_viewed_at
 
     from session_products
-    where first_viewed_at is not null
+    where
+        session_products.first_viewed_at is not null
+        and exists (
+            select 1 as is_bought
+            from purchases
+            where
+                purchases.user_id = session_products.user_id
+                and purchases.product_id = session_products.product_id
+        )
     group by
-        user_id,
-        product_id
+        session_products.user_id,
+        session_products.product_id
 
 ),
 
