@@ -45,8 +45,7 @@ final as (
         sessions_with_view,
         sessions_with_cart,
         sessions_with_purchase,
-        round({{ safe_divide('sessions_with_cart', 'sessions_with_view') }}, 4) as view_to_cart_rate,
-        round({{ safe_divide('sessions_with_purchase', 'sessions_with_cart') }}, 4) as cart_to_purchase_rate
+        {{ funnel_rates(with_sessions=false) }}
 
     from activity
 

@@ -1,31 +1,12 @@
--- The staging model is read by name in two places, not through a CTE: DuckDB materializes a CTE that is read
--- twice, which here would copy the whole table.
 with
 
--- When each category was last seen, and last seen with a code.
-seen as (
-
-    select
-        category_id,
-        coalesce(max(case when category_code is not null then event_at end), max(event_at)) as last_coded_at
-
-    from {{ ref('stg_clickstream__events') }}
-    group by category_id
-
-),
-
--- Only the events at the category's latest coded time (its latest time when it never had a code) can hold
--- the latest code: ordering those few by the whole key (below) gives the same code as ordering every event.
-latest_events as (
-
-    select events.*
-    from {{ ref('stg_clickstream__events') }} as events
-    inner join seen
-        on
-            events.category_id = seen.category_id
-            and events.event_at = seen.last_coded_at
-
-),
+-- When each category was last seen with a code (last seen when never coded), and its events at that time.
+{{ latest_events(
+    key='category_id',
+    latest_at={
+        'last_coded_at': 'coalesce(max(case when category_code is not null then event_at end), max(event_at))',
+    },
+) }}
 
 categories as (
 

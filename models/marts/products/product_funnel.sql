@@ -37,10 +37,7 @@ final as (
         activity.sessions_with_view,
         activity.sessions_with_cart,
         activity.sessions_with_purchase,
-        round({{ safe_divide('activity.sessions_with_cart', 'activity.sessions_with_view') }}, 4)
-            as view_to_cart_rate,
-        round({{ safe_divide('activity.sessions_with_purchase', 'activity.sessions_with_cart') }}, 4)
-            as cart_to_purchase_rate
+        {{ funnel_rates('activity', with_sessions=false) }}
 
     from activity
     inner join products
