@@ -1,8 +1,10 @@
-"""Command line: a thin shell over ingest.land, clickgen (generate), ingest.profile and ingest.glue."""
+"""Command line: a thin shell over ingest.land, clickgen (generate), ingest.profile, ingest.glue and the lake's
+lock (locked)."""
 
 import argparse
 import logging
 import os
+import subprocess
 import sys
 from datetime import date
 
@@ -24,6 +26,33 @@ def _land(args: argparse.Namespace) -> int:
     if report.stopped:
         return 2
     return 0 if report.ok else 1
+
+
+def _locked(args: argparse.Namespace) -> int:
+    """Run a command (dbt build) holding the lake's lock, so that no landing publishes while it reads the lake.
+
+    An incremental build takes the rows landed after the latest landing time it holds. A landing publishes a file's
+    days one after another under one landing time; a build that saw only some of them would take that time as
+    built and never read the others. With the lock held no landing is publishing, so a journal in the lake is a
+    killed landing's: the build is refused until a landing undoes it (the builder never deletes from the lake,
+    and on S3 its role may not)."""
+    from ingest.lake import PENDING, Lake
+
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if not command:
+        raise IngestError("locked: name the command to run after --, e.g. ingest locked -- dbt build")
+    lake = Lake.open(settings.lake_uri(args.lake))
+    with lake.locked(settings.lock_wait() if args.wait is None else args.wait):
+        with lake.storage_errors():
+            journals = lake.keys(f"{PENDING}/")
+        if journals:
+            raise IngestError(f"lake {lake.uri} holds the journal of a landing killed while it published "
+                              f"({len(journals)} file(s) in {PENDING}/): run `ingest land` again (a file landed "
+                              "before is skipped) to undo it, then build")
+        try:
+            return subprocess.run(command).returncode
+        except FileNotFoundError:
+            raise IngestError(f"locked: no command {command[0]!r}: is the virtualenv's bin on PATH?") from None
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -78,6 +107,17 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--remove-from-cart", action="store_true", help="also produce remove_from_cart events")
     generate.add_argument("--out", required=True, help="output file, .csv or .csv.gz")
     generate.set_defaults(run=_generate)
+
+    locked = commands.add_parser(
+        "locked",
+        help="run a command (dbt build) holding the lake's lock, so that no landing publishes while it reads the lake",
+    )
+    locked.add_argument("--lake", help="local folder or s3://bucket/prefix (default: $LAKE_URI)")
+    locked.add_argument("--wait", type=float, metavar="SECONDS",
+                        help="how long to wait for a landing into the same lake to finish (default: "
+                             f"$INGEST_LOCK_WAIT, else {settings.DEFAULT_LOCK_WAIT:g})")
+    locked.add_argument("command", nargs=argparse.REMAINDER, help="-- then the command and its arguments")
+    locked.set_defaults(run=_locked)
 
     profile = commands.add_parser("profile", help="profile a lake or CSV beside the real October 2019 figures")
     profile.add_argument("data", help="a lake folder or a REES46 CSV file")

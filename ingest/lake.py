@@ -7,7 +7,8 @@ Layout under the lake root:
     _manifest/quick/<quick key>/<sha256>                 which landed contents had this quick key (sources.quick_key)
     _pending/<sha256>.json                               the keys a landing is publishing, until its manifest entry
     _staging/                                            work in progress (local lakes), never read
-    _lock                                                held by the one landing that may write (a lock object on S3)
+    _lock                                                held by the one landing that may write, or by a build
+                                                         (`ingest locked`) while it reads (a lock object on S3)
 
 <content> is the start of the content's SHA-256, not the file's name: the same bytes landed under another name
 write the same keys. Each file is published in three steps: its journal (_pending), then its files (a local file

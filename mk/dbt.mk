@@ -11,11 +11,14 @@ DBT_SCORE := PYTHONPATH=tools $(BIN)/dbt-score lint --fail-project-under 10 --fa
 	--disabled-rule dbt_score.rules.macros.macro_has_description \
 	--disabled-rule dbt_score.rules.macros.macro_arguments_have_description
 
-# An empty lake on the dev target is caught by dbt itself (macros/check_lake_has_events.sql, on-run-start).
+# An empty lake on the dev target is caught by dbt itself (macros/check_lake.sql, on-run-start). The build holds
+# the lake's lock (`ingest locked`): a landing waits for it to end, and it waits for a landing to end, so that it
+# never reads a file half published (an incremental build would take its landing time as built and miss the rest).
+# After a landing killed mid-publish it refuses, with one line, until the next landing undoes it.
 .PHONY: build
 build: install ## dbt build (models, seeds, snapshot, tests) on the dev warehouse from the lake at LAKE_URI
 	@if [ "$${DBT_TARGET:-dev}" = prod ]; then $(MAKE) --no-print-directory check-prod; fi
-	$(DBT) build
+	$(BIN)/ingest locked -- $(DBT) build
 
 # dbt-athena asks Glue for the databases before any project macro runs, so without AWS credentials dbt ends in
 # a botocore traceback: this says it in one line first. (A missing ATHENA_S3_DATA_DIR is caught by profiles.yml.)
@@ -29,7 +32,8 @@ check-prod: ## the prod target's first-run checks, one line each: ATHENA_S3_DATA
 
 # The daily run (README, "Daily run"): land what is new in the drop folder, then build incrementally. Safe to run
 # again, and when nothing is new: a file landed before is skipped, and a build reads only what was landed since
-# the last one (with nothing, it rewrites nothing). An empty drop folder still builds. The unit tests test the
+# the last one (with nothing, it rewrites nothing). An empty drop folder still builds. Two daily runs at once take
+# turns on the lake's lock, the landing's and the build's. The unit tests test the
 # code, not the data, whatever was landed: `make test` runs them, the daily build does not.
 DROP ?= data/drop
 
@@ -38,7 +42,7 @@ daily: install ## land what is new in DROP (default data/drop), then dbt build i
 	@test -d "$(DROP)" || { echo "no drop folder at $(DROP): set DROP to the folder new raw files arrive in"; exit 1; }
 	@if [ "$${DBT_TARGET:-dev}" = prod ]; then $(MAKE) --no-print-directory check-prod; fi
 	@if [ -n "$$(ls -A "$(DROP)")" ]; then $(BIN)/ingest land "$(DROP)"; else echo "nothing to land in $(DROP)"; fi
-	$(DBT) build --exclude resource_type:unit_test
+	$(BIN)/ingest locked -- $(DBT) build --exclude resource_type:unit_test
 
 .PHONY: docs
 docs: install ## generate the dbt docs site (lineage from the lake to the dashboards) and serve it on 127.0.0.1:8080

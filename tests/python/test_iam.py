@@ -5,6 +5,7 @@ register-athena` make on a moto server, resource by resource (moto enforces no I
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date
 from fnmatch import fnmatchcase
 
@@ -12,6 +13,7 @@ import boto3
 import pytest
 from conftest import PROJECT
 
+from ingest.cli import main
 from ingest.glue import register
 from ingest.land import land
 
@@ -55,9 +57,11 @@ def test_every_role_denies_plain_http(role):
 
 def test_only_the_lander_writes_the_lake_and_only_its_own_prefixes():
     lake_writes = {"s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"}
-    for role in ("dbt", "dashboard"):
-        for action in lake_writes:
-            assert not [r for r in granted(role, action) if r.startswith("arn:aws:s3:::LAKE_BUCKET")], (role, action)
+    for action in lake_writes:
+        assert not [r for r in granted("dashboard", action) if r.startswith("arn:aws:s3:::LAKE_BUCKET")], action
+        # dbt's build holds the lake's lock (`ingest locked`), so that no landing publishes while it reads.
+        assert [r for r in granted("dbt", action) if r.startswith("arn:aws:s3:::LAKE_BUCKET")] in (
+            [], ["arn:aws:s3:::LAKE_BUCKET/raw/_lock"]), action
     prefixes = ("events/*", "_quarantine/*", "_manifest/*", "_pending/*", "_staging/*", "_lock")
     for action in lake_writes | {"s3:GetObject"}:
         for resource in granted("lander", action):
@@ -67,9 +71,10 @@ def test_only_the_lander_writes_the_lake_and_only_its_own_prefixes():
     assert not [s for s in allows("lander") for a in listed(s["Action"]) if a.startswith("athena:")]
 
 
-def test_dbt_reads_only_the_events_of_the_lake():
+def test_dbt_reads_only_the_events_and_the_lock_of_the_lake():
     assert granted("dbt", "s3:GetObject").count("arn:aws:s3:::LAKE_BUCKET/raw/events/*") == 1
-    assert not [r for r in granted("dbt", "s3:GetObject") if r.startswith("arn:aws:s3:::LAKE_BUCKET/raw/_")]
+    assert [r for r in granted("dbt", "s3:GetObject") if r.startswith("arn:aws:s3:::LAKE_BUCKET/raw/_")] == [
+        "arn:aws:s3:::LAKE_BUCKET/raw/_lock"]
 
 
 def test_the_dashboard_only_reads_apart_from_athenas_query_results():
@@ -97,18 +102,46 @@ def test_the_lander_policy_grants_each_call_on_its_resource(aws, sample_files, m
     assert land([str(path) for path in sample_files], LAKE).ok
     register(LAKE, "clickstream_raw", first_date=date(2019, 9, 1))
 
-    s3_calls = [(name.split(".")[2], params) for name, params in calls if name.split(".")[1] == "s3"]
+    s3_calls = _s3_calls(calls)
     assert {operation for operation, _ in s3_calls} >= {"PutObject", "ListObjectsV2"}
+    _assert_allowed("lander", s3_calls)
+    glue_actions = {f"glue:{name.split('.')[2]}" for name, _ in calls if name.split(".")[1] == "glue"}
+    assert glue_actions <= set(a for s in allows("lander") for a in listed(s["Action"]) if a.startswith("glue:"))
+
+
+def test_the_dbt_policy_grants_the_lock_a_build_holds(aws, monkeypatch):
+    """`ingest locked -- dbt build` (make build on the prod target): every S3 call it makes on the lake, to take
+    the lock, look for a killed landing's journal and release the lock, is allowed by dbt's policy."""
+    calls = []
+    session = boto3.Session()
+    session.events.register("before-parameter-build",
+                            lambda event_name, params, **_: calls.append((event_name, params)))
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", session)
+    boto3.client("s3").create_bucket(Bucket=BUCKET)
+    calls.clear()
+
+    assert main(["locked", "--lake", LAKE, "--", sys.executable, "-c", "pass"]) == 0
+
+    s3_calls = _s3_calls(calls)
+    assert {operation for operation, _ in s3_calls} >= {"PutObject", "ListObjectsV2", "DeleteObject"}
+    _assert_allowed("dbt", s3_calls)
+
+
+def _s3_calls(calls: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+    return [(name.split(".")[2], params) for name, params in calls if name.split(".")[1] == "s3"]
+
+
+def _assert_allowed(role: str, s3_calls: list[tuple[str, dict]]) -> None:
+    """Each call, with the bucket and key it names, is allowed by a statement of the role's policy, conditions
+    included."""
     for operation, params in s3_calls:
         action = S3_ACTIONS[operation]
         bucket_arn = f"arn:aws:s3:::{params['Bucket']}".replace(BUCKET, "LAKE_BUCKET")
         matching = [
-            statement for statement in allows("lander") if action in listed(statement["Action"])
+            statement for statement in allows(role) if action in listed(statement["Action"])
             and any(fnmatchcase(f"{bucket_arn}/{params['Key']}" if "Key" in params else bucket_arn, resource)
                     for resource in listed(statement["Resource"]))
             and all(any(fnmatchcase(params.get("Prefix", ""), pattern) for pattern in patterns)
                     for patterns in statement.get("Condition", {}).get("StringLike", {}).values())
         ]
-        assert matching, f"{operation} {params.get('Key') or params.get('Prefix')}: not allowed by the lander policy"
-    glue_actions = {f"glue:{name.split('.')[2]}" for name, _ in calls if name.split(".")[1] == "glue"}
-    assert glue_actions <= set(a for s in allows("lander") for a in listed(s["Action"]) if a.startswith("glue:"))
+        assert matching, f"{operation} {params.get('Key') or params.get('Prefix')}: not allowed by the {role} policy"

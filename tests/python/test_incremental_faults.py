@@ -1,0 +1,159 @@
+"""Incremental builds against a hostile day (issue 10): a landing publishing while a build starts, and a build
+killed at the worst moment. Each ends with the warehouse equal, row for row, to a `--full-refresh` build of the
+same lake: nothing lost, nothing twice.
+
+Why a landing mid-publish matters: a build takes the rows landed after the latest landing time it holds, and a
+landing publishes a file's days one after another under one landing time. A build that read some of them would
+count that time as built and never read the others. `make build` and `make daily` hold the lake's lock
+(`ingest locked -- dbt build`), so they wait for the landing; a bare `dbt build` is stopped by the on-run-start
+check (macros/check_lake.sql) with one line. A landing killed mid-publish leaves a journal: builds are refused,
+with one line, until the next landing undoes it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT
+from test_incremental import BATCHES, _run, _tables
+
+BIN = Path(sys.executable).parent
+# The models, seeds and snapshot, as the daily run builds them (the data tests are the other module's concern).
+BUILD = [str(BIN / "dbt"), "--no-use-colors", "build", "--exclude", "resource_type:test", "resource_type:unit_test"]
+# A landing that stops after publishing its first Parquet file, until the file named by its last argument exists:
+# another process sees the lake exactly as it is in the middle of a publish.
+PAUSED_LANDING = """
+import pathlib, sys, time
+from ingest import lake, land
+source, lake_uri, paused, release = sys.argv[1:]
+publish = lake.LocalLake.publish
+def publish_then_pause(self, local, key):
+    publish(self, local, key)
+    if key.startswith("events/"):
+        pathlib.Path(paused).touch()
+        while not pathlib.Path(release).exists():
+            time.sleep(0.05)
+lake.LocalLake.publish = publish_then_pause
+land.land([source], lake_uri)
+"""
+
+
+@pytest.fixture
+def built(tmp_path) -> dict:
+    """A lake with batch 1 landed and built; batch 2 (two days, so two Parquet files) ready to land."""
+    environ = {key: value for key, value in os.environ.items() if not key.startswith(("DBT_", "AWS_", "ATHENA_"))}
+    environ.update(LAKE_URI=str(tmp_path / "lake"), DUCKDB_PATH=str(tmp_path / "warehouse.duckdb"),
+                   DBT_TARGET="dev", DBT_PROFILES_DIR=str(PROJECT), DBT_TARGET_PATH=str(tmp_path / "target"),
+                   DBT_LOG_PATH=str(tmp_path / "logs"))
+    _run([sys.executable, "-m", "ingest", "land", str(BATCHES / "batch-1.csv")], environ)
+    _run(BUILD, environ)
+    return {"environ": environ, "work": tmp_path, "warehouse": tmp_path / "warehouse.duckdb",
+            "lake": tmp_path / "lake"}
+
+
+def _start_paused_landing(built: dict, source: Path) -> tuple[subprocess.Popen, Path]:
+    paused, release = built["work"] / "paused", built["work"] / "release"
+    landing = subprocess.Popen([sys.executable, "-c", PAUSED_LANDING, str(source), str(built["lake"]), str(paused),
+                                str(release)], cwd=PROJECT, env=built["environ"])
+    deadline = time.monotonic() + 120
+    while not paused.exists():
+        assert landing.poll() is None and time.monotonic() < deadline, "the landing never reached its publish"
+        time.sleep(0.05)
+    return landing, release
+
+
+def _equals_a_full_refresh(built: dict) -> None:
+    incremental = _tables(built["warehouse"])
+    shutil.copy(built["warehouse"], built["work"] / "incremental.duckdb")
+    _run([*BUILD, "--full-refresh"], built["environ"])
+    full_refresh = _tables(built["warehouse"])
+    different = [name for name in full_refresh if incremental.get(name) != full_refresh[name]]
+    assert not different, different
+    assert incremental.keys() == full_refresh.keys()
+
+
+def test_a_bare_build_during_a_publish_stops_with_one_line_and_changes_nothing(built):
+    before = _tables(built["warehouse"])
+    landing, release = _start_paused_landing(built, BATCHES / "batch-2.csv")
+    try:
+        done = subprocess.run(BUILD, cwd=PROJECT, env=built["environ"], capture_output=True, text=True, timeout=600)
+    finally:
+        release.touch()
+        landing.wait(timeout=120)
+    assert done.returncode != 0
+    assert (f"a landing is publishing into the lake at {built['lake']} (or was killed while it did): build when "
+            "it has ended") in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+    assert _tables(built["warehouse"]) == before
+    # Once the landing has ended, the next build takes all of it.
+    _run(BUILD, built["environ"])
+    _equals_a_full_refresh(built)
+
+
+def test_a_locked_build_waits_for_the_landing_and_reads_it_whole(built):
+    before = _tables(built["warehouse"])
+    landing, release = _start_paused_landing(built, BATCHES / "batch-2.csv")
+    build = subprocess.Popen([str(BIN / "ingest"), "locked", "--", *BUILD], cwd=PROJECT, env=built["environ"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        # Still waiting for the lock while the landing is paused: it has built nothing.
+        time.sleep(3)
+        assert build.poll() is None
+        assert _tables(built["warehouse"]) == before
+    finally:
+        release.touch()
+        assert landing.wait(timeout=120) == 0
+    out, err = build.communicate(timeout=600)
+    assert build.returncode == 0, out[-3000:] + err[-3000:]
+    assert "waiting for" in err
+    _equals_a_full_refresh(built)
+
+
+def test_a_landing_killed_mid_publish_stops_the_locked_build_until_a_landing_undoes_it(built):
+    before = _tables(built["warehouse"])
+    landing, _ = _start_paused_landing(built, BATCHES / "batch-2.csv")
+    landing.send_signal(signal.SIGKILL)
+    landing.wait(timeout=60)
+    assert list((built["lake"] / "_pending").iterdir())  # the killed landing's journal, one file published
+    done = subprocess.run([str(BIN / "ingest"), "locked", "--", *BUILD], cwd=PROJECT, env=built["environ"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        f"error: lake {built['lake']} holds the journal of a landing killed while it published (1 file(s) in "
+        "_pending/): run `ingest land` again (a file landed before is skipped) to undo it, then build"]
+    assert _tables(built["warehouse"]) == before
+    # The next landing undoes the killed one and lands batch 2 whole; the build takes all of it.
+    _run([sys.executable, "-m", "ingest", "land", str(BATCHES / "batch-2.csv")], built["environ"])
+    assert not list((built["lake"] / "_pending").iterdir())
+    _run([str(BIN / "ingest"), "locked", "--", *BUILD], built["environ"])
+    _equals_a_full_refresh(built)
+
+
+# Killed when dbt says a model has started (somewhere inside it or just before) or has ended (the models downstream
+# have not read its rows yet): the staging model first, whose watermark the others follow.
+@pytest.mark.parametrize(("moment", "model"), [("OK", "stg_clickstream__events"),
+                                               ("START", "int_events_aggregated_to_session_products"),
+                                               ("OK", "int_events_aggregated_to_user_sessions")])
+def test_a_build_killed_then_built_again_equals_a_full_refresh(built, moment, model):
+    _run([sys.executable, "-m", "ingest", "land", str(BATCHES / "batch-2.csv"),
+          str(BATCHES / "late-2019-10-01.csv")], built["environ"])
+    # One thread: the kill lands where the line says, not beside a model that the other thread is writing.
+    build = subprocess.Popen([*BUILD, "--threads", "1"], cwd=PROJECT, env=built["environ"],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    seen = []
+    for line in build.stdout:
+        seen.append(line)
+        if f" {moment} " in line and line.rstrip().split(" model main.")[-1].split()[0] == model:
+            os.killpg(build.pid, signal.SIGKILL)
+            break
+    build.wait(timeout=60)
+    assert build.returncode == -signal.SIGKILL, "".join(seen[-20:])
+    _run(BUILD, built["environ"])
+    _equals_a_full_refresh(built)
