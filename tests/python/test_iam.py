@@ -87,17 +87,22 @@ def test_the_dashboard_only_reads_apart_from_athenas_query_results():
                                                     "arn:aws:s3:::RESULTS_BUCKET", "arn:aws:s3:::RESULTS_BUCKET/*"]
 
 
-def test_the_lander_policy_grants_each_call_on_its_resource(aws, sample_files, monkeypatch):
-    """Every S3 call of a landing (twice: the second finds everything landed) and of the Glue registration, with
-    the bucket and key it names, is allowed by a statement of the lander's policy, conditions included."""
-    calls = []
+@pytest.fixture
+def calls(aws, monkeypatch) -> list[tuple[str, dict]]:
+    """Every AWS call boto3 makes from here on (against moto, the lake's bucket created), with its parameters."""
+    made = []
     session = boto3.Session()
     session.events.register("before-parameter-build",
-                            lambda event_name, params, **_: calls.append((event_name, params)))
+                            lambda event_name, params, **_: made.append((event_name, params)))
     monkeypatch.setattr(boto3, "DEFAULT_SESSION", session)
     boto3.client("s3").create_bucket(Bucket=BUCKET)
-    calls.clear()
+    made.clear()
+    return made
 
+
+def test_the_lander_policy_grants_each_call_on_its_resource(calls, sample_files):
+    """Every S3 call of a landing (twice: the second finds everything landed) and of the Glue registration, with
+    the bucket and key it names, is allowed by a statement of the lander's policy, conditions included."""
     assert land([str(path) for path in sample_files], LAKE).ok
     assert land([str(path) for path in sample_files], LAKE).ok
     register(LAKE, "clickstream_raw", first_date=date(2019, 9, 1))
@@ -109,17 +114,9 @@ def test_the_lander_policy_grants_each_call_on_its_resource(aws, sample_files, m
     assert glue_actions <= set(a for s in allows("lander") for a in listed(s["Action"]) if a.startswith("glue:"))
 
 
-def test_the_dbt_policy_grants_the_lock_a_build_holds(aws, monkeypatch):
+def test_the_dbt_policy_grants_the_lock_a_build_holds(calls):
     """`ingest locked -- dbt build` (make build on the prod target): every S3 call it makes on the lake, to take
     the lock, look for a killed landing's journal and release the lock, is allowed by dbt's policy."""
-    calls = []
-    session = boto3.Session()
-    session.events.register("before-parameter-build",
-                            lambda event_name, params, **_: calls.append((event_name, params)))
-    monkeypatch.setattr(boto3, "DEFAULT_SESSION", session)
-    boto3.client("s3").create_bucket(Bucket=BUCKET)
-    calls.clear()
-
     assert main(["locked", "--lake", LAKE, "--", sys.executable, "-c", "pass"]) == 0
 
     s3_calls = _s3_calls(calls)
