@@ -4,6 +4,7 @@ lock (locked)."""
 import argparse
 import logging
 import os
+import signal
 import subprocess
 import sys
 from datetime import date
@@ -42,17 +43,34 @@ def _locked(args: argparse.Namespace) -> int:
     if not command:
         raise IngestError("locked: name the command to run after --, e.g. ingest locked -- dbt build")
     lake = Lake.open(settings.lake_uri(args.lake))
-    with lake.locked(settings.lock_wait() if args.wait is None else args.wait):
+    with lake.locked(settings.lock_wait() if args.wait is None else args.wait) as lock:
         with lake.storage_errors():
             journals = lake.keys(f"{PENDING}/")
         if journals:
             raise IngestError(f"lake {lake.uri} holds the journal of a landing killed while it published "
                               f"({len(journals)} file(s) in {PENDING}/): run `ingest land` again (a file landed "
                               "before is skipped) to undo it, then build")
-        try:
-            return subprocess.run(command).returncode
-        except FileNotFoundError:
-            raise IngestError(f"locked: no command {command[0]!r}: is the virtualenv's bin on PATH?") from None
+        return _run_holding(command, lock)
+
+
+def _run_holding(command: list[str], lock: int | None) -> int:
+    """Run the command until it ends, so that the lock is never released under it. A local lake's lock is
+    inherited by the command (flock follows the open file), so it stays held even when this process alone is
+    killed with kill -9; SIGTERM and SIGHUP are passed on, and SIGINT (Ctrl-C) reaches the command from the
+    terminal itself, so the command stops before the lock is released."""
+    try:
+        child = subprocess.Popen(command, pass_fds=() if lock is None else (lock,))
+    except FileNotFoundError:
+        raise IngestError(f"locked: no command {command[0]!r}: is the virtualenv's bin on PATH?") from None
+    passed_on = {number: signal.signal(number, lambda received, _: child.send_signal(received))
+                 for number in (signal.SIGTERM, signal.SIGHUP)}
+    ignored = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        code = child.wait()
+    finally:
+        for number, handler in [*passed_on.items(), (signal.SIGINT, ignored)]:
+            signal.signal(number, handler)
+    return code if code >= 0 else 128 - code  # a command ended by a signal: the shell's 128 + its number
 
 
 def _generate(args: argparse.Namespace) -> int:

@@ -85,8 +85,9 @@ class Lake:
         """Every key under `prefix`."""
         raise NotImplementedError
 
-    def locked(self, timeout: float) -> contextlib.AbstractContextManager:
-        """Hold the lake's lock: one landing writes at a time. Waits up to `timeout` seconds for another."""
+    def locked(self, timeout: float) -> contextlib.AbstractContextManager[int | None]:
+        """Hold the lake's lock: one landing writes at a time. Waits up to `timeout` seconds for another. Gives the
+        lock's file descriptor where a child process can hold the lock too by inheriting it (local lakes)."""
         raise NotImplementedError
 
     def storage_errors(self) -> contextlib.AbstractContextManager:
@@ -207,7 +208,7 @@ class LocalLake(Lake):
             raise LakeError(f"lake {self.uri}: {error.strerror or error}") from error
 
     @contextlib.contextmanager
-    def locked(self, timeout: float) -> Iterator[None]:
+    def locked(self, timeout: float) -> Iterator[int | None]:
         import fcntl
 
         with self.storage_errors():
@@ -234,7 +235,7 @@ class LocalLake(Lake):
                 handle.truncate()
                 handle.write(json.dumps(_holder()).encode())
                 handle.flush()
-            yield
+            yield handle.fileno()
         finally:
             handle.close()  # releases the lock
 
@@ -299,7 +300,7 @@ class S3Lake(Lake):
                 raise LakeError(f"local staging folder for {self.uri}: {error.strerror or error}") from error
 
     @contextlib.contextmanager
-    def locked(self, timeout: float) -> Iterator[None]:
+    def locked(self, timeout: float) -> Iterator[int | None]:
         """A lock object created only if absent (a conditional put, If-None-Match: *)."""
         from botocore.exceptions import ClientError
 
@@ -325,7 +326,7 @@ class S3Lake(Lake):
                     waited = True
                 time.sleep(_LOCK_POLL_SECONDS)
         try:
-            yield
+            yield None
         finally:
             with self.storage_errors():
                 self.delete(LOCK)

@@ -7,7 +7,8 @@ landing publishes a file's days one after another under one landing time. A buil
 count that time as built and never read the others. `make build` and `make daily` hold the lake's lock
 (`ingest locked -- dbt build`), so they wait for the landing; a bare `dbt build` is stopped by the on-run-start
 check (macros/check_lake.sql) with one line. A landing killed mid-publish leaves a journal: builds are refused,
-with one line, until the next landing undoes it.
+with one line, until the next landing undoes it. And the lock never goes while the build runs: not when
+`ingest locked` alone is killed with kill -9, nor when it is terminated.
 """
 
 from __future__ import annotations
@@ -157,3 +158,55 @@ def test_a_build_killed_then_built_again_equals_a_full_refresh(built, moment, mo
     assert build.returncode == -signal.SIGKILL, "".join(seen[-20:])
     _run(BUILD, built["environ"])
     _equals_a_full_refresh(built)
+
+
+# A stand-in for a long dbt build: says it started (with its pid), then waits for the release file.
+LONG_BUILD = """
+import os, pathlib, sys, time
+started, release = map(pathlib.Path, sys.argv[1:])
+started.write_text(str(os.getpid()))
+while not release.exists():
+    time.sleep(0.05)
+"""
+
+
+def _start_locked_build(tmp_path: Path) -> tuple[subprocess.Popen, int, Path]:
+    started, release = tmp_path / "started", tmp_path / "release"
+    wrapper = subprocess.Popen([str(BIN / "ingest"), "locked", "--lake", str(tmp_path / "lake"), "--",
+                                sys.executable, "-c", LONG_BUILD, str(started), str(release)], cwd=PROJECT)
+    deadline = time.monotonic() + 60
+    while not started.exists() or not started.read_text():
+        assert wrapper.poll() is None and time.monotonic() < deadline, "the locked command never started"
+        time.sleep(0.05)
+    return wrapper, int(started.read_text()), release
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_the_lock_outlives_a_wrapper_killed_alone_until_the_build_ends(tmp_path):
+    wrapper, build, release = _start_locked_build(tmp_path)
+    wrapper.kill()
+    wrapper.wait(timeout=30)
+    assert _alive(build)
+    land = [sys.executable, "-m", "ingest", "land", str(BATCHES / "batch-1.csv"), "--lake", str(tmp_path / "lake")]
+    refused = subprocess.run([*land, "--wait", "1"], cwd=PROJECT, capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 2 and "gave up after waiting 1 s" in refused.stderr
+    release.touch()
+    deadline = time.monotonic() + 30
+    while _alive(build):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert subprocess.run(land, cwd=PROJECT, capture_output=True, timeout=120).returncode == 0
+
+
+def test_a_terminated_wrapper_stops_the_build_before_it_lets_the_lock_go(tmp_path):
+    wrapper, build, _ = _start_locked_build(tmp_path)
+    wrapper.terminate()
+    assert wrapper.wait(timeout=30) == 128 + signal.SIGTERM
+    assert not _alive(build)
