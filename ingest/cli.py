@@ -37,13 +37,13 @@ def _locked(args: argparse.Namespace) -> int:
     built and never read the others. With the lock held no landing is publishing, so a journal in the lake is a
     killed landing's: the build is refused until a landing undoes it (the builder never deletes from the lake,
     and on S3 its role may not)."""
-    from ingest.lake import PENDING, Lake
+    from ingest.lake import BUILD, PENDING, Lake
 
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         raise IngestError("locked: name the command to run after --, e.g. ingest locked -- dbt build")
     lake = Lake.open(settings.lake_uri(args.lake))
-    with lake.locked(settings.lock_wait() if args.wait is None else args.wait) as lock:
+    with lake.locked(settings.lock_wait() if args.wait is None else args.wait, BUILD) as lock:
         with lake.storage_errors():
             journals = lake.keys(f"{PENDING}/")
         if journals:

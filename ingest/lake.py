@@ -45,6 +45,9 @@ MANIFEST = "_manifest"
 PENDING = "_pending"
 STAGING = "_staging"
 LOCK = "_lock"
+# Who may hold the lock: a landing, which writes the lake, or a build (`ingest locked`), which reads it.
+LANDING, BUILD = "landing", "build"
+_DOES = {LANDING: "written", BUILD: "read"}
 _LOCK_POLL_SECONDS = 0.5
 
 
@@ -85,9 +88,10 @@ class Lake:
         """Every key under `prefix`."""
         raise NotImplementedError
 
-    def locked(self, timeout: float) -> contextlib.AbstractContextManager[int | None]:
-        """Hold the lake's lock: one landing writes at a time. Waits up to `timeout` seconds for another. Gives the
-        lock's file descriptor where a child process can hold the lock too by inheriting it (local lakes)."""
+    def locked(self, timeout: float, role: str = LANDING) -> contextlib.AbstractContextManager[int | None]:
+        """Hold the lake's lock as `role` (LANDING or BUILD, named to whoever waits): one landing writes at a time,
+        and no landing while a build reads. Waits up to `timeout` seconds for the holder. Gives the lock's file
+        descriptor where a child process can hold the lock too by inheriting it (local lakes)."""
         raise NotImplementedError
 
     def storage_errors(self) -> contextlib.AbstractContextManager:
@@ -141,14 +145,23 @@ class Lake:
         self.publish(local, key)
 
 
-def _holder() -> dict:
-    return {"host": socket.gethostname(), "pid": os.getpid(), "since": datetime.now(UTC).isoformat(timespec="seconds")}
+def _holder(role: str) -> dict:
+    return {"role": role, "host": socket.gethostname(), "pid": os.getpid(),
+            "since": datetime.now(UTC).isoformat(timespec="seconds")}
+
+
+def _role(holder: bytes | None) -> str:
+    try:
+        role = json.loads(holder or b"").get("role", LANDING)
+    except (ValueError, AttributeError):
+        return LANDING
+    return role if role in _DOES else LANDING
 
 
 def _describe(holder: bytes | None) -> str:
     try:
         who = json.loads(holder or b"")
-        return f"the landing started {who['since']} by process {who['pid']} on {who['host']}"
+        return f"the {_role(holder)} started {who['since']} by process {who['pid']} on {who['host']}"
     except (ValueError, KeyError, TypeError):
         return "another landing"
 
@@ -177,8 +190,8 @@ def _waiting(lake: Lake, holder: bytes | None, timeout: float) -> None:
 
 
 def _gave_up(lake: Lake, holder: bytes | None, timeout: float, how_to_free: str) -> LakeError:
-    return LakeError(f"lake {lake.uri} is being written by {_describe(holder)}; gave up after waiting {timeout:g} s "
-                     f"(--wait sets how long): run again when it has finished. {how_to_free}")
+    return LakeError(f"lake {lake.uri} is being {_DOES[_role(holder)]} by {_describe(holder)}; gave up after waiting "
+                     f"{timeout:g} s (--wait sets how long): run again when it has finished. {how_to_free}")
 
 
 class LocalLake(Lake):
@@ -208,7 +221,7 @@ class LocalLake(Lake):
             raise LakeError(f"lake {self.uri}: {error.strerror or error}") from error
 
     @contextlib.contextmanager
-    def locked(self, timeout: float) -> Iterator[int | None]:
+    def locked(self, timeout: float, role: str = LANDING) -> Iterator[int | None]:
         import fcntl
 
         with self.storage_errors():
@@ -233,7 +246,7 @@ class LocalLake(Lake):
             with self.storage_errors():
                 handle.seek(0)
                 handle.truncate()
-                handle.write(json.dumps(_holder()).encode())
+                handle.write(json.dumps(_holder(role)).encode())
                 handle.flush()
             yield handle.fileno()
         finally:
@@ -300,7 +313,7 @@ class S3Lake(Lake):
                 raise LakeError(f"local staging folder for {self.uri}: {error.strerror or error}") from error
 
     @contextlib.contextmanager
-    def locked(self, timeout: float) -> Iterator[int | None]:
+    def locked(self, timeout: float, role: str = LANDING) -> Iterator[int | None]:
         """A lock object created only if absent (a conditional put, If-None-Match: *)."""
         from botocore.exceptions import ClientError
 
@@ -309,7 +322,7 @@ class S3Lake(Lake):
             while True:
                 try:
                     self._s3.put_object(Bucket=self.bucket, Key=self._key(LOCK), IfNoneMatch="*",
-                                        Body=json.dumps(_holder()).encode())
+                                        Body=json.dumps(_holder(role)).encode())
                     break
                 except ClientError as error:
                     if error.response["Error"]["Code"] not in ("PreconditionFailed", "ConditionalRequestConflict"):
@@ -319,8 +332,8 @@ class S3Lake(Lake):
                     self.delete(LOCK)
                     continue
                 if time.monotonic() >= deadline:
-                    raise _gave_up(self, holder, timeout, f"If no landing is running (one killed on another "
-                                   f"machine leaves its lock), remove {self.path(LOCK)}.")
+                    raise _gave_up(self, holder, timeout, f"If no landing or build is running (one killed on "
+                                   f"another machine leaves its lock), remove {self.path(LOCK)}.")
                 if not waited:
                     _waiting(self, holder, timeout)
                     waited = True

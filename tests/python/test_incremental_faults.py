@@ -197,6 +197,7 @@ def test_the_lock_outlives_a_wrapper_killed_alone_until_the_build_ends(tmp_path)
     land = [sys.executable, "-m", "ingest", "land", str(BATCHES / "batch-1.csv"), "--lake", str(tmp_path / "lake")]
     refused = subprocess.run([*land, "--wait", "1"], cwd=PROJECT, capture_output=True, text=True, timeout=120)
     assert refused.returncode == 2 and "gave up after waiting 1 s" in refused.stderr
+    assert "is being read by the build started" in refused.stderr and f"by process {wrapper.pid} on" in refused.stderr
     release.touch()
     deadline = time.monotonic() + 30
     while _alive(build):
