@@ -33,8 +33,8 @@ check-prod: ## the prod target's first-run checks, one line each: ATHENA_S3_DATA
 # The daily run (README, "Daily run"): land what is new in the drop folder, then build incrementally. Safe to run
 # again, and when nothing is new: a file landed before is skipped, and a build reads only what was landed since
 # the last one (with nothing, it rewrites nothing). An empty drop folder still builds. Two daily runs at once take
-# turns on the lake's lock, the landing's and the build's. The unit tests test the
-# code, not the data, whatever was landed: `make test` runs them, the daily build does not.
+# turns on the lake's lock, the landing's and the build's. The build is selectors.yml's `daily`: the unit tests
+# and the generic tests' fixtures test the code, not the data, whatever was landed: `make test` runs them.
 DROP ?= data/drop
 
 .PHONY: daily
@@ -42,7 +42,7 @@ daily: install ## land what is new in DROP (default data/drop), then dbt build i
 	@test -d "$(DROP)" || { echo "no drop folder at $(DROP): set DROP to the folder new raw files arrive in"; exit 1; }
 	@if [ "$${DBT_TARGET:-dev}" = prod ]; then $(MAKE) --no-print-directory check-prod; fi
 	@if [ -n "$$(ls -A "$(DROP)")" ]; then $(BIN)/ingest land "$(DROP)"; else echo "nothing to land in $(DROP)"; fi
-	$(BIN)/ingest locked -- $(DBT) build --exclude resource_type:unit_test
+	$(BIN)/ingest locked -- $(DBT) build --selector daily
 
 .PHONY: docs
 docs: install ## generate the dbt docs site (lineage from the lake to the dashboards) and serve it on 127.0.0.1:8080
