@@ -1,8 +1,11 @@
-{#- Two CTEs for taking a group's latest attributes from the staging events without ordering every event by the
-    whole event_order_key: `seen`, per `key`, the times in `latest_at` (name: aggregate expression) and the
-    aggregates in `also`; `latest_events`, the events at one of the `latest_at` times of their group, with
-    seen's columns beside them. The latest event by event_order_key is always among those few, so an arg_max
+{#- Three CTEs for taking a group's latest attributes from the staging events without ordering every event by
+    the whole event_order_key: `seen`, per `key`, the times in `latest_at` (name: aggregate expression) and the
+    aggregates in `also`; `latest_times`, those times one per row; `latest_events`, the events at one of the
+    `latest_at` times of their group, with seen's columns beside them. The latest event by event_order_key is always among those few, so an arg_max
     over them, filtered to the time each attribute is latest at, gives the row an arg_max over every event would.
+    `latest_times` holds each group's times once (`union`), so that an event at two of them is taken once, and
+    the events are matched to them by an equi-join: a join on the key filtered by `event_at = a or event_at = b`
+    would pair every event with its group first (30M rows for 0.2M kept on 30M events).
     Staging is read by name twice, not through a CTE: DuckDB materializes a CTE read twice, here a copy of the
     whole table. Ends with a comma: the model's own CTEs follow. -#}
 {% macro latest_events(key, latest_at, also={}) -%}
@@ -23,6 +26,20 @@ seen as (
 
 ),
 
+-- The times at which an attribute of a group is latest: the events at them are found by an equi-join.
+latest_times as (
+    {%- for name in latest_at %}
+
+    select
+        {{ key }},
+        {{ name }} as event_at
+
+    from seen
+    {{ 'union' if not loop.last }}
+    {%- endfor %}
+
+),
+
 latest_events as (
 
     select
@@ -32,12 +49,12 @@ latest_events as (
         {%- endfor %}
 
     from {{ ref('stg_clickstream__events') }} as events
+    inner join latest_times
+        on
+            events.{{ key }} = latest_times.{{ key }}
+            and events.event_at = latest_times.event_at
     inner join seen
         on events.{{ key }} = seen.{{ key }}
-    where
-        {%- for name in latest_at %}
-        {{ 'or ' if not loop.first }}events.event_at = seen.{{ name }}
-        {%- endfor %}
 
 ),
 {%- endmacro %}

@@ -15,7 +15,19 @@ purchases as (
 
 ),
 
--- Only the products their users bought (a small share of the session-products) need a first view.
+-- The products each user bought: only these (a small share of the session-products) need a first view.
+bought as (
+
+    select distinct
+        user_id,
+        product_id
+
+    from purchases
+
+),
+
+-- A join with the few pairs bought, not a correlated `exists`: DuckDB runs the latter as a grouping of every
+-- session-product row (6.5 s instead of about 1 s on 30M events).
 first_views as (
 
     select
@@ -24,15 +36,11 @@ first_views as (
         min(session_products.first_viewed_at) as first_viewed_at
 
     from session_products
-    where
-        session_products.first_viewed_at is not null
-        and exists (
-            select 1 as is_bought
-            from purchases
-            where
-                purchases.user_id = session_products.user_id
-                and purchases.product_id = session_products.product_id
-        )
+    inner join bought
+        on
+            session_products.user_id = bought.user_id
+            and session_products.product_id = bought.product_id
+    where session_products.first_viewed_at is not null
     group by
         session_products.user_id,
         session_products.product_id
