@@ -358,7 +358,7 @@ def test_incremental_models_overwrite_their_days(prod):
         if model == "stg_clickstream__events":
             assert "where false" in sql, model
         else:
-            assert "landed_at > cast('1970-01-01 00:00:00' as timestamp)" in sql, model
+            assert "landed_at > cast('1970-01-01 00:00:00.000' as timestamp)" in sql, model
             assert any("select max(" in statement and f'"clickstream"."{model}"' in statement
                        for statement in prod["statements"]), model
         inserts = [statement for statement in prod["statements"] if statement.lower().startswith("insert into")
