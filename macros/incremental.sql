@@ -26,14 +26,16 @@
 {#- `column in ('YYYY-MM-DD', ...)` for the distinct dates that `dates_query` returns (its first column), run
     when the model is compiled, so that both engines prune on literal values: DuckDB skips the lake's folders of
     other days, Athena scans only those partitions. `false` when there is none (nothing new: nothing rewritten).
-    The literals are strings: the lake's `event_date` is a date on DuckDB and a string partition on Athena, and
-    both compare it with a 'YYYY-MM-DD' string. -#}
-{% macro in_dates(column, dates_query) -%}
+    The literals are strings by default: the lake's `event_date` is a date on DuckDB and a string partition on
+    Athena, and both compare it with a 'YYYY-MM-DD' string. A column that is a date on both engines (a table dbt
+    built) takes date literals (`of_date_column`): Athena compares a date with no string. -#}
+{% macro in_dates(column, dates_query, of_date_column=false) -%}
     {%- set dates = [] -%}
     {%- if execute -%}
         {%- for row in run_query(dates_query).rows -%}
             {%- if row[0] is not none -%}
-                {%- do dates.append("'" ~ (row[0] | string)[:10] ~ "'") -%}
+                {%- set literal = "'" ~ (row[0] | string)[:10] ~ "'" -%}
+                {%- do dates.append("cast(" ~ literal ~ " as date)" if of_date_column else literal) -%}
             {%- endif -%}
         {%- endfor -%}
     {%- endif -%}

@@ -1,5 +1,25 @@
 -- Incremental (dbt_project.yml): whole days are rewritten, those with a purchase landed since the last build
 -- and the later days of the same buyers, whose order sequence a new (or late) order can change.
+{%- if is_incremental() %}
+{#- The days to rewrite: those of the purchases landed since the last build, and the later days of the same
+    buyers. Read when the model is compiled and written as literals, so that DuckDB reads only those days of
+    staging (its zone maps skip the others) and Athena only those partitions: reading every purchase of the
+    history took 4.4 s of a 5 s build on 30M events. -#}
+{%- set rewritten_dates_query -%}
+    select distinct later.event_date
+    from {{ ref('stg_clickstream__events') }} as later
+    inner join (
+        select
+            user_id,
+            min(event_at) as first_new_at
+        from {{ ref('stg_clickstream__events') }}
+        where event_type = 'purchase' and landed_at > {{ landed_watermark() }}
+        group by user_id
+    ) as new_by_buyer
+        on later.user_id = new_by_buyer.user_id and later.event_at >= new_by_buyer.first_new_at
+    where later.event_type = 'purchase'
+{%- endset %}
+{%- endif %}
 with
 
 events as (
@@ -14,45 +34,12 @@ orders as (
 
 ),
 
-all_purchases as (
+purchases as (
 
     select * from events
     where event_type = 'purchase'
-
-),
-
-{% if is_incremental() %}
-
-new_by_buyer as (
-
-    select
-        user_id,
-        min(event_at) as first_new_at
-
-    from all_purchases
-    where landed_at > {{ landed_watermark() }}
-    group by user_id
-
-),
-
-rewritten_dates as (
-
-    select distinct all_purchases.event_date
-    from all_purchases
-    inner join new_by_buyer
-        on
-            all_purchases.user_id = new_by_buyer.user_id
-            and all_purchases.event_at >= new_by_buyer.first_new_at
-
-),
-
-{% endif %}
-
-purchases as (
-
-    select * from all_purchases
     {%- if is_incremental() %}
-    where event_date in (select rewritten_dates.event_date from rewritten_dates)
+        and {{ in_dates('event_date', rewritten_dates_query, of_date_column=true) }}
     {%- endif %}
 
 ),
