@@ -1,8 +1,9 @@
 {#- Three CTEs for taking a group's latest attributes from the staging events without ordering every event by
     the whole event_order_key: `seen`, per `key`, the times in `latest_at` (name: aggregate expression) and the
     aggregates in `also`; `latest_times`, those times one per row; `latest_events`, the events at one of the
-    `latest_at` times of their group, with seen's columns beside them. The latest event by event_order_key is always among those few, so an arg_max
-    over them, filtered to the time each attribute is latest at, gives the row an arg_max over every event would.
+    `latest_at` times of their group, with seen's columns beside them. The latest event by event_order_key is
+    always among those few, so an arg_max over them, filtered to the time each attribute is latest at, gives the
+    row an arg_max over every event would.
     `latest_times` holds each group's times once (`union`), so that an event at two of them is taken once, and
     the events are matched to them by an equi-join: a join on the key filtered by `event_at = a or event_at = b`
     would pair every event with its group first (30M rows for 0.2M kept on 30M events).
