@@ -6,6 +6,7 @@ Layout under the lake root:
     _manifest/<sha256>.json                              one entry per landed content: landing it again is a no-op
     _manifest/quick/<quick key>/<sha256>                 which landed contents had this quick key (sources.quick_key)
     _pending/<sha256>.json                               the keys a landing is publishing, until its manifest entry
+    _latest_landing.json                                 the latest landed_at given to a file: each new one is later
     _staging/                                            work in progress (local lakes), never read
     _lock                                                held by the one landing that may write, or by a build
                                                          (`ingest locked`) while it reads (a lock object on S3)
@@ -43,6 +44,7 @@ EVENTS = "events"
 QUARANTINE = "_quarantine"
 MANIFEST = "_manifest"
 PENDING = "_pending"
+LATEST_LANDING = "_latest_landing.json"
 STAGING = "_staging"
 LOCK = "_lock"
 # Who may hold the lock: a landing, which writes the lake, or a build (`ingest locked`), which reads it.
@@ -112,6 +114,21 @@ class Lake:
     def quick_key_known(self, quick_key: str) -> bool:
         return bool(self.keys(f"{MANIFEST}/quick/{quick_key}/"))
 
+    def latest_landing(self) -> datetime | None:
+        """The latest landed_at given to a file of this lake (None for an empty lake). Read with the lock held.
+
+        A landing stamps its files after it, whatever the clock of the machine it runs on says: incremental builds
+        take the rows landed after the latest landed_at they built, so a file stamped earlier (a clock behind, or
+        set back, on the machine that lands it) would never be built."""
+        record = self.read(LATEST_LANDING)
+        if record is not None:
+            return datetime.fromisoformat(json.loads(record)["landed_at"])
+        # A lake landed before the record existed: its manifest entries hold the stamps (read once: the next
+        # file landed writes the record).
+        entries = [key for key in self.keys(f"{MANIFEST}/") if key.endswith(".json") and "/quick/" not in key]
+        stamps = [json.loads(self.read(key) or b"{}").get("landed_at") for key in entries]
+        return max((datetime.fromisoformat(stamp) for stamp in stamps if stamp), default=None)
+
     def recover(self) -> list[str]:
         """Undo what landings killed mid-publish left visible; return the keys deleted. Run with the lock held."""
         deleted = []
@@ -130,6 +147,8 @@ class Lake:
             self._publish_all(sha256, quick_key, files, entry, staging)
 
     def _publish_all(self, sha256: str, quick_key: str, files: dict[str, Path], entry: dict, staging: Path) -> None:
+        # The stamp first: killed after it, the record is only ahead of the lake, which no stamp can undercut.
+        self._write(LATEST_LANDING, {"landed_at": entry["landed_at"]}, staging)
         self._write(f"{PENDING}/{sha256}.json", {"keys": sorted(files)}, staging)
         for key, local in files.items():
             self.publish(local, key)

@@ -142,11 +142,12 @@ def land(sources: list[str], lake_uri: str, window: Window | None = None, wait: 
     window = window or Window(*settings.events_window())
     lake = Lake.open(lake_uri)
     report = LandReport(lake=lake_uri)
-    clock = _LandingClock()
     with lake.locked(settings.lock_wait() if wait is None else wait):
         try:
             if undone := lake.recover():
                 log.info("removed %d files that a killed landing had left published", len(undone))
+            with lake.storage_errors():
+                clock = _LandingClock(after=lake.latest_landing())
             for raw in raw_files:
                 report.files += _land_raw(raw, lake, clock, window)
         except LakeError as error:
@@ -157,14 +158,16 @@ def land(sources: list[str], lake_uri: str, window: Window | None = None, wait: 
 
 
 class _LandingClock:
-    """Each file's landed_at: when its landing starts, in milliseconds, later than every file landed before it.
+    """Each file's landed_at: when its landing starts, in milliseconds, later than every file landed before it,
+    in this run and in the lake (`after`, its latest landing), whatever this machine's clock says.
 
     Incremental builds take the rows landed after the latest landed_at they have built. Files are published one
     after another under the lake's lock, so a build that runs between two of them has seen only earlier stamps
-    (one stamp for the whole run would hide the files published after such a build from every later build)."""
+    (one stamp for the whole run would hide the files published after such a build from every later build). A
+    clock behind the one that landed before (another machine's, or this one set back) would do the same."""
 
-    def __init__(self) -> None:
-        self.last = datetime.min
+    def __init__(self, after: datetime | None = None) -> None:
+        self.last = after or datetime.min
 
     def next(self) -> datetime:
         now = datetime.now(UTC).replace(tzinfo=None)

@@ -62,12 +62,15 @@ def test_only_the_lander_writes_the_lake_and_only_its_own_prefixes():
         # dbt's build holds the lake's lock (`ingest locked`), so that no landing publishes while it reads.
         assert [r for r in granted("dbt", action) if r.startswith("arn:aws:s3:::LAKE_BUCKET")] in (
             [], ["arn:aws:s3:::LAKE_BUCKET/raw/_lock"]), action
-    prefixes = ("events/*", "_quarantine/*", "_manifest/*", "_pending/*", "_staging/*", "_lock")
+    prefixes = ("events/*", "_quarantine/*", "_manifest/*", "_pending/*", "_staging/*", "_latest_landing.json", "_lock")
     for action in lake_writes | {"s3:GetObject"}:
         for resource in granted("lander", action):
             assert resource in {f"arn:aws:s3:::LAKE_BUCKET/raw/{prefix}" for prefix in prefixes}, resource
     assert "arn:aws:s3:::LAKE_BUCKET/raw/_lock" in granted("lander", "s3:DeleteObject"), "the lock is released"
     assert not [r for r in granted("lander", "s3:DeleteObject") if "_manifest" in r], "a landed file stays recorded"
+    # Each landing stamps its files after the lake's latest landing, which it reads and then moves forward.
+    assert "arn:aws:s3:::LAKE_BUCKET/raw/_latest_landing.json" in set(granted("lander", "s3:GetObject")) & set(
+        granted("lander", "s3:PutObject"))
     assert not [s for s in allows("lander") for a in listed(s["Action"]) if a.startswith("athena:")]
 
 

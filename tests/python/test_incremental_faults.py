@@ -160,6 +160,29 @@ def test_a_build_killed_then_built_again_equals_a_full_refresh(built, moment, mo
     _equals_a_full_refresh(built)
 
 
+# A landing on a machine whose clock is a day behind the one that landed before it (or this one, set back).
+LANDING_A_DAY_BEHIND = """
+import sys
+from datetime import datetime, timedelta
+import ingest.land
+class ADayBehind(datetime):
+    @classmethod
+    def now(cls, tz=None):
+        return datetime.now(tz) - timedelta(days=1)
+ingest.land.datetime = ADayBehind
+ingest.land.land(sys.argv[2:], sys.argv[1])
+"""
+
+
+def test_a_file_landed_by_a_clock_behind_is_still_built(built):
+    """The build takes the rows landed after its latest landing time: the landing stamps after the lake's latest
+    landing, not by its clock, or these rows would stay in the lake and never reach the warehouse."""
+    _run([sys.executable, "-c", LANDING_A_DAY_BEHIND, str(built["lake"]), str(BATCHES / "batch-2.csv")],
+         built["environ"])
+    _run(BUILD, built["environ"])
+    _equals_a_full_refresh(built)
+
+
 # A stand-in for a long dbt build: says it started (with its pid), then waits for the release file.
 LONG_BUILD = """
 import os, pathlib, sys, time

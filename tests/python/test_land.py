@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 import zipfile
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -345,3 +345,28 @@ def test_each_file_gets_its_own_later_landed_at(sample_files, tmp_path):
     assert [name for name, _, _ in stamps] == [f.source for f in report.files]
     assert all(first == last for _, first, last in stamps)
     assert stamps[0][1] < stamps[1][1]
+
+
+class _ClockADayBehind(datetime):
+    """The clock of a machine a day behind the one that landed before it (or of this one, set back)."""
+
+    @classmethod
+    def now(cls, tz=None):
+        return datetime.now(tz) - timedelta(days=1)
+
+
+@pytest.mark.parametrize("lake_with_record", [True, False], ids=["lake", "lake-landed-before-the-record"])
+def test_a_landing_stamps_after_the_lake_whatever_its_clock(sample_files, tmp_path, monkeypatch, lake_with_record):
+    """Incremental builds take the rows landed after the latest landed_at they built: a file stamped earlier than
+    the lake's latest landing, by a clock behind, would never be built. A lake landed before the lake kept its
+    latest landing is read from its manifest."""
+    first, second = sample_files
+    land([str(first)], str(tmp_path))
+    if not lake_with_record:
+        (tmp_path / "_latest_landing.json").unlink()
+    monkeypatch.setattr("ingest.land.datetime", _ClockADayBehind)
+    land([str(second)], str(tmp_path))
+    stamps = read_lake(tmp_path).query(
+        "lake", "select source_file, min(landed_at), max(landed_at) from lake group by 1 order by 2").fetchall()
+    assert [name for name, _, _ in stamps] == [first.name, second.name]
+    assert stamps[0][2] < stamps[1][1]
