@@ -31,3 +31,43 @@ def purpose_salt(seed: int, purpose: int) -> np.uint64:
 def stream(seed: int, *parts: int) -> np.random.Generator:
     """The random stream of one part of the model (the catalogue, a slice of sessions...)."""
     return np.random.default_rng([seed, *parts])
+
+
+class CumulativeIndex:
+    """np.searchsorted(cum, keys, side="right") for keys >= 0, several times faster on many random keys.
+
+    [0, cum[-1]] is cut into equal cells, and a table holds for each cell the number of values of `cum` wholly
+    below it: the answer itself for the cells that no value falls in, so that most keys need one lookup
+    instead of a binary search. A value is counted in every cell that rounding could put it in: the answers are
+    exact.
+    """
+
+    def __init__(self, cum: np.ndarray, cells: int) -> None:
+        self._cum = np.append(cum, np.inf)  # the sentinel ends the count for keys above every value
+        self._scale = cells / cum[-1]
+        # A key k falls in cell int(k * scale). A value near a cell's edge marks the cells on both sides.
+        position = cum * self._scale
+        first = np.floor(position * (1 - 1e-9)).astype(np.int64)
+        last = np.minimum(np.floor(position * (1 + 1e-9)).astype(np.int64), cells)
+        assert (last - first <= 1).all()
+        counts = np.bincount(last, minlength=cells + 1)
+        below = (np.cumsum(counts) - counts).astype(np.int32)
+        # The cells that a value falls in hold ~below (negative): the count up to the key is still to be made.
+        unsure = np.zeros(cells + 1, bool)
+        unsure[first] = unsure[last] = True
+        below[unsure] = ~below[unsure]
+        self._below = below
+        self._cells = cells
+
+    def find(self, keys: np.ndarray) -> np.ndarray:
+        cell = (keys * self._scale).astype(np.intp)
+        np.minimum(cell, self._cells, out=cell)
+        found = self._below[cell].astype(np.intp)
+        unsure = np.flatnonzero(found < 0)
+        rank, key = ~found[unsure], keys[unsure]
+        # Most of those cells hold a single value: one comparison settles the key; the rest are searched.
+        rank += self._cum[rank] <= key
+        rest = np.flatnonzero(self._cum[rank] <= key)
+        rank[rest] = np.searchsorted(self._cum, key[rest], side="right")
+        found[unsure] = rank
+        return found

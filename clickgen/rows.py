@@ -40,15 +40,21 @@ def finished_rows(shop: Shop, events: int) -> Iterator[tuple[Events, np.ndarray]
 
 _ROWS_AT_A_TIME = 25_000
 _CONSTANTS = {"dash0": "-", "dash1": "-", "dash2": "-", "dash3": "-", "end": "\n"}
+# What follows the price: the user id (9 digits and a comma), the session's 36 characters and the line break.
+_TAIL = 10 + 36 + 1
+_NO_SESSION = 36  # what a row without a session lacks
 
 
 class RowFormat:
     """Turns events into the bytes of REES46 rows.
 
-    Each field is copied from a table (dates, clock times, event types, the catalogue's texts, prices, groups of
-    digits) into a padded row, one row per line; dropping the padding (zero bytes) leaves the lines. A row is a
-    record of fixed-size fields, and each field is copied as one item per row: two to ten times faster than
-    copying the same bytes into a slice of a byte matrix.
+    A row is four items written one after the other at the row's own place in the output: the head (date, clock
+    time, event type), the catalogue's text, the price, and the tail (user id, session, line break). The head and
+    the tail are records of fixed-size fields, each field copied from a table (clock times, event types, groups
+    of digits) as one item per row; the text and the price are items of their tables. The event type, the text
+    and the price vary in length: their items are padded with zeros to the longest, and the next item of the
+    row, written after, covers the padding. So the rows come out packed, with no pass over the bytes to drop
+    padding, and each item is copied once.
     """
 
     def __init__(self, first_day: dt.date, days: int, shop: Shop) -> None:
@@ -61,58 +67,106 @@ class RowFormat:
         self._clock = _items(np.concatenate([digits(clock[:, 0], 2), colon, digits(clock[:, 1], 2), colon,
                                              digits(clock[:, 2], 2), byte_table([" UTC,"]).repeat(DAY, axis=0)],
                                             axis=1))
-        self._kinds = _items(byte_table([f"{t}," for t in EVENT_TYPES]))
-        self._texts = _items(shop.catalogue.texts)
-        self._prices = _items(_price_table(MAX_PRICE_CENTS))
-        tables = [("date", self._dates), ("clock", self._clock), ("kind", self._kinds), ("text", self._texts),
-                  ("price", self._prices)]
+        kinds = byte_table([f"{t}," for t in EVENT_TYPES])
+        prices = _price_table(MAX_PRICE_CENTS)
+        self._kinds, self._kind_length = _items(kinds), _lengths(kinds)
+        self._texts, self._text_length = _items(shop.catalogue.texts), _lengths(shop.catalogue.texts)
+        self._prices, self._price_length = _items(prices), _lengths(prices)
+        self._head = _record([("date", self._dates.dtype), ("clock", self._clock.dtype), ("kind", self._kinds.dtype)])
+        self._kind_at = self._dates.itemsize + self._clock.itemsize
         # A user id has 9 digits (users.py): three groups of three, the last with the comma.
         user = [("user_millions", _THREE_DIGITS.dtype), ("user_thousands", _THREE_DIGITS.dtype),
                 ("user_units", _THREE_DIGITS_COMMA.dtype)]
-        self._row = _record([*((name, table.dtype) for name, table in tables), *user, *_SESSION_FIELDS])
-        self._buffer = np.zeros(0, self._row)
+        self._tail = _record([*user, *_SESSION_FIELDS])
+        assert self._tail.itemsize == _TAIL
+        # A padded item must end inside its own row, or it would overwrite the next one. The head and the price
+        # always do; a text whose padding is longer than the rest of its row (a short row, without a session) is
+        # written to its length instead, with the rest of that row.
+        shortest_rest = self._price_length.min() + _TAIL - _NO_SESSION
+        assert self._head.itemsize <= self._kind_at + self._kind_length.min() + self._text_length.min() + shortest_rest
+        assert self._prices.itemsize <= shortest_rest
+        self._text_overruns = self._texts.itemsize > self._text_length + self._price_length.min() + _TAIL
+        self._heads = np.zeros(0, self._head)
+        self._tails = np.zeros(0, self._tail)
+        self._out = np.zeros(0, np.uint8)
 
     def write(self, stream: BinaryIO, events: Events, sessionless: np.ndarray) -> None:
-        """Write the rows a few thousand at a time: the padded rows then stay in the processor's cache."""
+        """Write the rows a few thousand at a time: the rows then stay in the processor's cache."""
         for first in range(0, len(events), _ROWS_AT_A_TIME):
             last = first + _ROWS_AT_A_TIME
             here = sessionless[(sessionless >= first) & (sessionless < last)] - first
             stream.write(self.format(events.take(slice(first, last)), here))
 
     def format(self, events: Events, sessionless: np.ndarray) -> np.ndarray:
-        """The rows' bytes, line breaks included."""
-        rows = self._rows(len(events))
+        """The rows' bytes, line breaks included: a view of a buffer that the next call reuses."""
+        heads, tails, out = self._buffers(len(events))
         day, clock = np.divmod(events.second, DAY)
-        for name, table, index in (("date", self._dates, day), ("clock", self._clock, clock),
-                                   ("kind", self._kinds, events.kind), ("text", self._texts, events.variant),
-                                   ("price", self._prices, events.cents)):
-            rows[name] = table[index]
+        heads["date"] = self._dates[day]
+        heads["clock"] = self._clock[clock]
+        heads["kind"] = self._kinds[events.kind]
         thousands = events.user_id // 1_000
         millions = thousands // 1_000
-        rows["user_millions"] = _THREE_DIGITS[millions]
-        rows["user_thousands"] = _THREE_DIGITS[thousands - 1_000 * millions]
-        rows["user_units"] = _THREE_DIGITS_COMMA[events.user_id - 1_000 * thousands]
-        _session_ids(events.session, self._salt, rows)
+        tails["user_millions"] = _THREE_DIGITS[millions]
+        tails["user_thousands"] = _THREE_DIGITS[thousands - 1_000 * millions]
+        tails["user_units"] = _THREE_DIGITS_COMMA[events.user_id - 1_000 * thousands]
+        _session_ids(events.session, self._salt, tails)
 
-        matrix = rows.view(np.uint8).reshape(len(rows), -1)
-        session = self._row.fields["hex0"][1]
-        matrix[sessionless, session:session + 36] = 0
-        flat = matrix.reshape(-1)
-        lines = flat[flat != 0]
-        # The dashes are written once, when the buffer is made: put back those of the rows without a session.
-        for name in ("dash0", "dash1", "dash2", "dash3"):
-            matrix[sessionless, self._row.fields[name][1]] = ord("-")
-        return lines
+        # Where each row and each of its items starts in the output.
+        text_at = self._kind_at + self._kind_length[events.kind]
+        price_at = text_at + self._text_length[events.variant]
+        tail_at = price_at + self._price_length[events.cents]
+        length = tail_at + _TAIL
+        length[sessionless] -= _NO_SESSION
+        end = np.cumsum(length)
+        start = end - length
+        text_at += start
+        price_at += start
+        tail_at += start
 
-    def _rows(self, n: int) -> np.ndarray:
-        """A reused buffer, its constant bytes written once: a fresh one per block would be paged in again each
-        time."""
-        if len(self._buffer) < n:
-            self._buffer = np.zeros(n, self._row)
-            matrix = self._buffer.view(np.uint8).reshape(n, -1)
+        # The items in the order of the row, each covering the padding of the one before it.
+        exact = np.union1d(sessionless, np.flatnonzero(self._text_overruns[events.variant]))
+        rows = slice(None) if len(exact) == 0 else np.delete(np.arange(len(events)), exact)
+        _at_offsets(out, self._head.itemsize)[start[rows]] = _whole(heads)[rows]
+        _at_offsets(out, self._texts.itemsize)[text_at[rows]] = self._texts[events.variant[rows]]
+        _at_offsets(out, self._prices.itemsize)[price_at[rows]] = self._prices[events.cents[rows]]
+        _at_offsets(out, _TAIL)[tail_at[rows]] = _whole(tails)[rows]
+        # The few rows without a session, and any whose text's padding would run past their end: byte by byte.
+        for row in exact.tolist():
+            line = b"".join([heads[row].tobytes()[:text_at[row] - start[row]],
+                             self._texts[events.variant[row]].tobytes()[:price_at[row] - text_at[row]],
+                             self._prices[events.cents[row]].tobytes()[:tail_at[row] - price_at[row]],
+                             tails[row].tobytes()[:end[row] - tail_at[row] - 1], b"\n"])
+            out[start[row]:end[row]] = np.frombuffer(line, np.uint8)
+        return out[:end[-1] if len(end) else 0]
+
+    def _buffers(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Reused buffers, the tail's constant bytes written once: fresh ones per block would be paged in again
+        each time."""
+        if len(self._heads) < n:
+            self._heads = np.zeros(n, self._head)
+            self._tails = np.zeros(n, self._tail)
+            matrix = self._tails.view(np.uint8).reshape(n, -1)
             for name, text in _CONSTANTS.items():
-                matrix[:, self._row.fields[name][1]] = ord(text)
-        return self._buffer[:n]
+                matrix[:, self._tail.fields[name][1]] = ord(text)
+            longest = self._head.itemsize + self._texts.itemsize + self._prices.itemsize + _TAIL
+            self._out = np.zeros(n * longest, np.uint8)
+        return self._heads[:n], self._tails[:n], self._out
+
+
+def _whole(records: np.ndarray) -> np.ndarray:
+    """Records as items of their size, to be copied whole."""
+    return records.view(f"V{records.itemsize}")
+
+
+def _lengths(table: np.ndarray) -> np.ndarray:
+    """The length of each row of a byte table padded with zeros."""
+    return np.count_nonzero(table, axis=1)
+
+
+def _at_offsets(buffer: np.ndarray, size: int) -> np.ndarray:
+    """The bytes as items of `size` bytes starting at every offset, overlapping: writing item k writes
+    buffer[k:k + size]."""
+    return np.ndarray((len(buffer) - size + 1,), f"V{size}", buffer, 0, (1,))
 
 
 def _items(table: np.ndarray) -> np.ndarray:

@@ -16,3 +16,8 @@ def digits(values: np.ndarray, width: int) -> np.ndarray:
     """Decimal digits of non-negative integers, zero-filled to `width`."""
     powers = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
     return (values[:, None] // powers % 10 + ord("0")).astype(np.uint8)
+
+
+def digit_counts(values: np.ndarray) -> np.ndarray:
+    """How many decimal digits each non-negative integer has."""
+    return 1 + (values[:, None] >= 10 ** np.arange(1, 19, dtype=np.int64)).sum(axis=1)

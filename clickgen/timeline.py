@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from clickgen.randomness import CumulativeIndex
+
 DAY = 86_400
 # The window's events are simulated a slice at a time, this many at most: memory stays bounded whatever N.
 _SLICE_EVENTS = 200_000
@@ -32,11 +34,12 @@ class Calendar:
     """When the window's events happen: an hourly plan from the day/night cycle, the weekday and sale days."""
 
     planned: np.ndarray  # events planned before each hour boundary of the window, from 0 to N
+    hour_index: CumulativeIndex  # to find the hour of a planned event
     conversion: np.ndarray  # the purchase multiplier of each day (sale days)
 
     def second_at(self, position: np.ndarray) -> np.ndarray:
         """The second (from the window's start) at which the planned event at `position` happens."""
-        hour = np.clip(np.searchsorted(self.planned, position, side="right") - 1, 0, len(self.planned) - 2)
+        hour = np.clip(self.hour_index.find(position) - 1, 0, len(self.planned) - 2)
         within = (position - self.planned[hour]) / (self.planned[hour + 1] - self.planned[hour])
         return (3_600 * (hour + within)).astype(np.int64)
 
@@ -46,8 +49,8 @@ def plan_calendar(events: int, first_day: dt.date, days: int) -> Calendar:
     sale = np.array([SALE_DAYS.get(d, (1.0, 1.0)) for d in dates])
     weekday = _WEEKDAY_TRAFFIC[[d.isoweekday() - 1 for d in dates]]
     hourly = np.outer(weekday * sale[:, 0], _HOURLY_TRAFFIC).ravel()
-    return Calendar(planned=np.concatenate([[0.0], np.cumsum(hourly) * events / hourly.sum()]),
-                    conversion=sale[:, 1])
+    planned = np.concatenate([[0.0], np.cumsum(hourly) * events / hourly.sum()])
+    return Calendar(planned=planned, hour_index=CumulativeIndex(planned, 64 * len(planned)), conversion=sale[:, 1])
 
 
 @dataclass(frozen=True)

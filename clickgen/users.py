@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from clickgen.randomness import mix64, purpose_salt, unit
+from clickgen.randomness import CumulativeIndex, mix64, purpose_salt, unit
 
 # Each user opens sessions at a personal rate, log-normal with this spread: over 31 days the active users open
 # 3.06 sessions each, as in October, 73 % of them once or twice, the busiest a couple of hundred; over 61 days,
@@ -20,6 +20,7 @@ _FIRST_USER_ID = 500_000_000
 # How likely a user is to buy in a session, relative to others: Weibull with shape 1/_BUYER_SKEW, mean 1. Buyers
 # who buy again come from its long tail (44 % of two months' buyers buy more than once).
 _BUYER_SKEW = 2.0
+_CLASS_CELLS = 1 << 16  # of the table that finds a class from a random point (CumulativeIndex)
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Users:
     """
 
     class_cum: np.ndarray  # cumulative share of sessions per class
+    class_index: CumulativeIndex
     class_first: np.ndarray  # index of the class's first user
     class_size: np.ndarray
     salt: np.uint64
@@ -41,7 +43,7 @@ class Users:
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """The user of each of n sessions."""
-        group = np.searchsorted(self.class_cum, rng.random(n) * self.class_cum[-1], side="right")
+        group = self.class_index.find(rng.random(n) * self.class_cum[-1])
         group = np.minimum(group, len(self.class_cum) - 1)
         return self.class_first[group] + (rng.random(n) * self.class_size[group]).astype(np.int64)
 
@@ -65,8 +67,9 @@ def build_users(seed: int, sessions: float, days: int) -> Users:
     normal_cdf = np.array([0.5 * (1 + math.erf(z / math.sqrt(2))) for z in edges])
     class_size = _apportion(size, np.diff(normal_cdf))
     rate = np.exp(_ACTIVITY_SIGMA * (edges[:-1] + edges[1:]) / 2)
-    return Users(class_cum=np.cumsum(class_size * rate), class_first=np.cumsum(class_size) - class_size,
-                 class_size=class_size, salt=purpose_salt(seed, 2))
+    class_cum = np.cumsum(class_size * rate)
+    return Users(class_cum=class_cum, class_index=CumulativeIndex(class_cum, _CLASS_CELLS),
+                 class_first=np.cumsum(class_size) - class_size, class_size=class_size, salt=purpose_salt(seed, 2))
 
 
 def _shuffle(index: np.ndarray, size: int, salt: np.uint64) -> np.ndarray:
