@@ -12,6 +12,7 @@ from datetime import date
 from ingest import glue, settings
 from ingest.errors import IngestError
 from ingest.rees46 import DEFAULT_EVENTS_FROM, DEFAULT_EVENTS_UNTIL
+from ingest.sources import RAW_SUFFIXES
 
 
 def _land(args: argparse.Namespace) -> int:
@@ -22,8 +23,12 @@ def _land(args: argparse.Namespace) -> int:
         **({"INGEST_EVENTS_FROM": args.events_from} if args.events_from else {}),
         **({"INGEST_EVENTS_UNTIL": args.events_until} if args.events_until else {}),
     }))
-    report = land(args.sources, settings.lake_uri(args.lake), window=window, wait=args.wait)
-    print(report.summary())
+    report = land(args.sources, settings.lake_uri(args.lake), window=window, wait=args.wait,
+                  allow_empty=args.allow_empty)
+    if not report.files and not report.stopped:
+        print(f"nothing to land in {' '.join(args.sources)}: no {', '.join(RAW_SUFFIXES)} file")
+    else:
+        print(report.summary())
     if report.stopped:
         return 2
     return 0 if report.ok else 1
@@ -115,6 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
     land.add_argument("--wait", type=float, metavar="SECONDS",
                       help="how long to wait for another landing into the same lake to finish (default: "
                            f"$INGEST_LOCK_WAIT, else {settings.DEFAULT_LOCK_WAIT:g})")
+    land.add_argument("--allow-empty", action="store_true",
+                      help="a folder with no .csv, .csv.gz or .zip file lands nothing (exit 0) instead of being an "
+                           "error: a drop folder on a day with nothing new (make daily)")
     land.set_defaults(run=_land)
 
     generate = commands.add_parser("generate", help="write a synthetic clickstream CSV in the REES46 format")

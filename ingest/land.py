@@ -134,11 +134,13 @@ class Window:
     end: date
 
 
-def land(sources: list[str], lake_uri: str, window: Window | None = None, wait: float | None = None) -> LandReport:
+def land(sources: list[str], lake_uri: str, window: Window | None = None, wait: float | None = None,
+         allow_empty: bool = False) -> LandReport:
     """Land every file the sources name. A file that fails lands nothing and does not stop the others; a failure
-    of the lake or the machine (LakeError) stops the run, with what was landed before it kept."""
+    of the lake or the machine (LakeError) stops the run, with what was landed before it kept. `allow_empty`: a
+    folder with no raw file lands nothing instead of being an error."""
     started = time.monotonic()
-    raw_files = find_raw_files(sources)
+    raw_files = find_raw_files(sources, allow_empty)
     window = window or Window(*settings.events_window())
     lake = Lake.open(lake_uri)
     report = LandReport(lake=lake_uri)

@@ -39,8 +39,9 @@ class RawFile:
         return self.path.name.lower().endswith(".zip")
 
 
-def find_raw_files(sources: list[str]) -> list[RawFile]:
-    """Files as named, and the .csv, .csv.gz and .zip files of named folders, in a stable order.
+def find_raw_files(sources: list[str], allow_empty: bool = False) -> list[RawFile]:
+    """Files as named, and the .csv, .csv.gz and .zip files of named folders, in a stable order. A folder with
+    none of them is an error, unless `allow_empty` (a drop folder on a day with nothing new).
 
     Names are taken literally: `ev[1].csv` is that file, never a pattern (the shell expands patterns)."""
     found: list[Path] = []
@@ -48,7 +49,7 @@ def find_raw_files(sources: list[str]) -> list[RawFile]:
         path = Path(source)
         if path.is_dir():
             matches = sorted(p for p in path.iterdir() if p.is_file() and is_raw_name(p.name))
-            if not matches:
+            if not matches and not allow_empty:
                 raise IngestError(f"{source}: the folder holds no {', '.join(RAW_SUFFIXES)} file")
             found += matches
         elif path.is_file():

@@ -32,9 +32,10 @@ check-prod: ## the prod target's first-run checks, one line each: ATHENA_S3_DATA
 
 # The daily run (README, "Daily run"): land what is new in the drop folder, then build incrementally. Safe to run
 # again, and when nothing is new: a file landed before is skipped, and a build reads only what was landed since
-# the last one (with nothing, it rewrites nothing). An empty drop folder still builds. Two daily runs at once take
-# turns on the lake's lock, the landing's and the build's. The build is selectors.yml's `daily`: the unit tests
-# and the generic tests' fixtures test the code, not the data, whatever was landed: `make test` runs them.
+# the last one (with nothing, it rewrites nothing). A drop folder with no raw file (empty, or a stray note) still
+# builds. Two daily runs at once take turns on the lake's lock, the landing's and the build's. The build is
+# selectors.yml's `daily`: the unit tests and the generic tests' fixtures test the code, not the data, whatever
+# was landed: `make test` runs them.
 # A file that cannot be landed (not REES46, say) must not hold back the others: they are landed and built, and
 # the run still fails at the end, with the landing's line on that file. When the landing itself stops (exit 2:
 # the lake, the lock or the machine failed), nothing is built.
@@ -44,9 +45,7 @@ DROP ?= data/drop
 daily: install ## land what is new in DROP (default data/drop), then dbt build incrementally; safe to run again
 	@test -d "$(DROP)" || { echo "no drop folder at $(DROP): set DROP to the folder new raw files arrive in"; exit 1; }
 	@if [ "$${DBT_TARGET:-dev}" = prod ]; then $(MAKE) --no-print-directory check-prod; fi
-	@landed=0; \
-	if [ -n "$$(ls -A "$(DROP)")" ]; then $(BIN)/ingest land "$(DROP)" || landed=$$?; \
-	else echo "nothing to land in $(DROP)"; fi; \
+	@landed=0; $(BIN)/ingest land --allow-empty "$(DROP)" || landed=$$?; \
 	if [ $$landed -ge 2 ]; then exit $$landed; fi; \
 	echo "$(BIN)/ingest locked -- $(DBT) build --selector daily"; \
 	$(BIN)/ingest locked -- $(DBT) build --selector daily || exit $$?; \

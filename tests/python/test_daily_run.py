@@ -1,7 +1,7 @@
 """`make daily`, the README's one command for the daily run, end to end on the dev target, on the days a drop
 folder really has: a first file; then a new batch, a late file, a file with one row that breaks a rule (its row
 is quarantined, the others land) and a file that is not a REES46 file at all (it cannot land); then the same
-folder again with nothing new; then the same folder without the broken file.
+folder again with nothing new; then the same folder without the broken file; then a folder with no raw file.
 
 The file that cannot land must not hold back the others: they are landed and built, and the run still fails, at
 the end, saying which file and what to do. Running again lands nothing twice and changes nothing. After it all,
@@ -70,10 +70,18 @@ def days(tmp_path_factory) -> dict:
     runs["fixed"] = _daily(environ, drop)
     tables_after_fixed = _tables(warehouse)
 
+    # A day on which the drop folder holds no raw file, only a note someone left there.
+    notes = work / "drop-with-a-note"
+    notes.mkdir()
+    (notes / "README.txt").write_text("files arrive here at 02:00\n")
+    runs["no_raw_file"] = _daily(environ, notes)
+    tables_after_no_raw_file = _tables(warehouse)
+
     _run([str(BIN / "dbt"), "--no-use-colors", "build", "--full-refresh", "--exclude", "resource_type:test",
           "resource_type:unit_test"], environ)
     return {"runs": runs, "events": events, "second": tables_after_second, "again": tables_after_again,
-            "fixed": tables_after_fixed, "full_refresh": _tables(warehouse), "drop": drop}
+            "fixed": tables_after_fixed, "no_raw_file": tables_after_no_raw_file,
+            "full_refresh": _tables(warehouse), "drop": drop, "notes": notes}
 
 
 def test_the_first_day_lands_and_builds(days):
@@ -117,6 +125,14 @@ def test_running_again_with_nothing_new_lands_nothing_and_changes_nothing(days):
     assert fixed.returncode == 0, fixed.stdout[-3000:] + fixed.stderr[-3000:]
     assert "landed  " not in fixed.stdout and "FAILED" not in fixed.stdout
     assert days["fixed"] == days["second"]
+
+
+def test_a_drop_folder_with_no_raw_file_still_builds(days):
+    run = days["runs"]["no_raw_file"]
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert f"nothing to land in {days['notes']}: no .csv, .csv.gz, .zip file" in run.stdout
+    assert "Completed successfully" in run.stdout
+    assert days["no_raw_file"] == days["fixed"]
 
 
 def test_the_daily_runs_equal_a_full_refresh(days):

@@ -370,3 +370,15 @@ def test_a_landing_stamps_after_the_lake_whatever_its_clock(sample_files, tmp_pa
         "lake", "select source_file, min(landed_at), max(landed_at) from lake group by 1 order by 2").fetchall()
     assert [name for name, _, _ in stamps] == [first.name, second.name]
     assert stamps[0][2] < stamps[1][1]
+
+
+def test_a_folder_with_no_raw_file_is_an_error_unless_allowed(tmp_path, capsys):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "README.txt").write_text("files arrive here at 02:00\n")
+    assert main(["land", str(drop), "--lake", str(tmp_path / "lake")]) == 2
+    assert capsys.readouterr().err.strip() == f"error: {drop}: the folder holds no .csv, .csv.gz, .zip file"
+    # The daily run's landing (make daily): a day with nothing new lands nothing and says so.
+    assert main(["land", "--allow-empty", str(drop), "--lake", str(tmp_path / "lake")]) == 0
+    assert capsys.readouterr().out.strip() == f"nothing to land in {drop}: no .csv, .csv.gz, .zip file"
+    assert not (tmp_path / "lake" / "events").exists()
