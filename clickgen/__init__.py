@@ -8,6 +8,13 @@ written as the real file's rows (`rows`, `generator`). docs/data.md explains eac
 with the real profile. The command line is `ingest generate`.
 """
 
-from clickgen.generator import OCTOBER_EVENTS, default_days, generate
+import os
+
+# The generator does no linear algebra, but NumPy's OpenBLAS starts a worker thread per core when imported, which
+# spins for about 0.1 CPU-s before it sleeps: a tenth of a small run's CPU, taken from the other core. One thread
+# is none started. Only if NumPy is not imported yet (else too late) and the variable is not set already.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+from clickgen.generator import OCTOBER_EVENTS, default_days, generate  # noqa: E402
 
 __all__ = ["OCTOBER_EVENTS", "default_days", "generate"]

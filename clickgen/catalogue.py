@@ -55,6 +55,7 @@ class Catalogue:
     drift_phase: np.ndarray
     brand_change_at: np.ndarray  # second of the window from which the product shows its second brand
     second_variant: np.ndarray
+    brand_changes: np.ndarray  # the products that have a second brand (a small table, cheap to look up)
     texts: np.ndarray  # per variant (products, then their second brands): "product_id,category_id,code,brand,"
     salt: np.uint64
 
@@ -83,7 +84,12 @@ class Catalogue:
         return cents
 
     def variant(self, product: np.ndarray, second: np.ndarray) -> np.ndarray:
-        return np.where(second >= self.brand_change_at[product], self.second_variant[product], product)
+        """The row of `texts` an event shows: the product's, or its second brand's from the change on."""
+        variant = product.copy()
+        changes = np.flatnonzero(self.brand_changes[product])
+        changed = changes[second[changes] >= self.brand_change_at[product[changes]]]
+        variant[changed] = self.second_variant[product[changed]]
+        return variant
 
 
 @dataclass(frozen=True)
@@ -151,6 +157,7 @@ def build_catalogue(seed: int, window_seconds: int) -> Catalogue:
         drift_phase=rng.random(n),
         brand_change_at=brand_change_at,
         second_variant=second_variant,
+        brand_changes=second_variant != np.arange(n),
         texts=texts,
         salt=purpose_salt(seed, 1),
     )

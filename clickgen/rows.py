@@ -13,7 +13,6 @@ from clickgen.catalogue import MAX_PRICE_CENTS
 from clickgen.randomness import mix64, purpose_salt, stream
 from clickgen.sessions import Events, Shop, events_in_time_order
 from clickgen.text import byte_table, digits
-from clickgen.timeline import DAY
 from ingest.rees46 import EVENT_TYPES
 
 _DUPLICATE_SHARE = 0.0015  # exact duplicate rows, as in November
@@ -39,7 +38,7 @@ def finished_rows(shop: Shop, events: int) -> Iterator[tuple[Events, np.ndarray]
 
 
 _ROWS_AT_A_TIME = 25_000
-_CONSTANTS = {"dash0": "-", "dash1": "-", "dash2": "-", "dash3": "-", "end": "\n"}
+_CONSTANTS = {"user_comma": ",", "dash0": "-", "dash1": "-", "dash2": "-", "dash3": "-", "end": "\n"}
 # What follows the price: the user id (9 digits and a comma), the session's 36 characters and the line break.
 _TAIL = 10 + 36 + 1
 _NO_SESSION = 36  # what a row without a session lacks
@@ -59,24 +58,28 @@ class RowFormat:
 
     def __init__(self, first_day: dt.date, days: int, shop: Shop) -> None:
         self._salt = purpose_salt(shop.seed, 3)
-        dates = [f"{first_day + dt.timedelta(days=d):%Y-%m-%d} " for d in range(days)]
-        seconds = np.arange(DAY)
-        clock = np.stack([seconds // 3_600, seconds // 60 % 60, seconds % 60], axis=1)
-        colon = np.full((DAY, 1), ord(":"), np.uint8)
-        self._dates = _items(byte_table(dates))
-        self._clock = _items(np.concatenate([digits(clock[:, 0], 2), colon, digits(clock[:, 1], 2), colon,
-                                             digits(clock[:, 2], 2), byte_table([" UTC,"]).repeat(DAY, axis=0)],
-                                            axis=1))
-        kinds = byte_table([f"{t}," for t in EVENT_TYPES])
+        # "2019-10-01 13:45" per minute of the window, then ":07 UTC," per second: items of 16 and 8 bytes, which
+        # NumPy copies as numbers, several times faster than items of odd sizes.
+        dates = byte_table([f"{first_day + dt.timedelta(days=d):%Y-%m-%d} " for d in range(days)])
+        minutes = np.arange(24 * 60)
+        clock = np.concatenate([digits(minutes // 60, 2), np.full((len(minutes), 1), ord(":"), np.uint8),
+                                digits(minutes % 60, 2)], axis=1)
+        self._minutes = _items(np.concatenate([dates.repeat(len(minutes), axis=0), np.tile(clock, (days, 1))], axis=1))
+        self._seconds = np.frombuffer("".join(f":{s:02d} UTC," for s in range(60)).encode(), np.uint64)
+        # The event type, padded to 24 bytes: 16 and 8.
+        kinds = np.zeros((len(EVENT_TYPES), 24), np.uint8)
+        kinds[:, :17] = byte_table([f"{t}," for t in EVENT_TYPES])
         prices = _price_table(MAX_PRICE_CENTS)
-        self._kinds, self._kind_length = _items(kinds), _lengths(kinds)
+        self._kinds, self._kind_ends = _items(kinds[:, :16]), _items(kinds[:, 16:]).view(np.uint64)
+        self._kind_length = _lengths(kinds)
         self._texts, self._text_length = _items(shop.catalogue.texts), _lengths(shop.catalogue.texts)
         self._prices, self._price_length = _items(prices), _lengths(prices)
-        self._head = _record([("date", self._dates.dtype), ("clock", self._clock.dtype), ("kind", self._kinds.dtype)])
-        self._kind_at = self._dates.itemsize + self._clock.itemsize
-        # A user id has 9 digits (users.py): three groups of three, the last with the comma.
-        user = [("user_millions", _THREE_DIGITS.dtype), ("user_thousands", _THREE_DIGITS.dtype),
-                ("user_units", _THREE_DIGITS_COMMA.dtype)]
+        self._head = _record([("minute", self._minutes.dtype), ("second", self._seconds.dtype),
+                              ("kind", self._kinds.dtype), ("kind_end", self._kind_ends.dtype)])
+        self._kind_at = self._minutes.itemsize + self._seconds.itemsize
+        # A user id has 9 digits (users.py): one, then two groups of four, then the comma.
+        user = [("user_first", _DIGITS.dtype), ("user_middle", _FOUR_DIGITS.dtype), ("user_last", _FOUR_DIGITS.dtype),
+                ("user_comma", _CHARACTER)]
         self._tail = _record([*user, *_SESSION_FIELDS])
         assert self._tail.itemsize == _TAIL
         # A padded item must end inside its own row, or it would overwrite the next one. The head and the price
@@ -100,15 +103,16 @@ class RowFormat:
     def format(self, events: Events, sessionless: np.ndarray) -> np.ndarray:
         """The rows' bytes, line breaks included: a view of a buffer that the next call reuses."""
         heads, tails, out = self._buffers(len(events))
-        day, clock = np.divmod(events.second, DAY)
-        heads["date"] = self._dates[day]
-        heads["clock"] = self._clock[clock]
+        minute, second = np.divmod(events.second, 60)
+        heads["minute"] = self._minutes[minute]
+        heads["second"] = self._seconds[second]
         heads["kind"] = self._kinds[events.kind]
-        thousands = events.user_id // 1_000
-        millions = thousands // 1_000
-        tails["user_millions"] = _THREE_DIGITS[millions]
-        tails["user_thousands"] = _THREE_DIGITS[thousands - 1_000 * millions]
-        tails["user_units"] = _THREE_DIGITS_COMMA[events.user_id - 1_000 * thousands]
+        heads["kind_end"] = self._kind_ends[events.kind]
+        first, rest = np.divmod(events.user_id, 100_000_000)
+        middle, last = np.divmod(rest, 10_000)
+        tails["user_first"] = _DIGITS[first]
+        tails["user_middle"] = _FOUR_DIGITS[middle]
+        tails["user_last"] = _FOUR_DIGITS[last]
         _session_ids(events.session, self._salt, tails)
 
         # Where each row and each of its items starts in the output.
@@ -195,26 +199,30 @@ def _price_table(max_cents: int) -> np.ndarray:
     return table
 
 
-_THREE_DIGITS = _items(digits(np.arange(1_000), 3))
-_THREE_DIGITS_COMMA = _items(np.concatenate([digits(np.arange(1_000), 3), np.full((1_000, 1), ord(","), np.uint8)],
-                                            axis=1))
+_DIGITS = np.frombuffer(b"0123456789", np.uint8)
+_FOUR_DIGITS = digits(np.arange(10_000), 4).view(np.uint32).ravel()
 # Four hex digits per 16-bit value, as one 32-bit unit: 16 bits become their text in one lookup.
 _HEX = np.frombuffer(b"0123456789abcdef", np.uint8)[np.arange(65_536)[:, None] >> np.array([12, 8, 4, 0]) & 15] \
     .view(np.uint32).ravel()
 # The session's 32 hex digits come four at a time from _HEX, between the dashes of the UUID text.
-_DASH = np.dtype("V1")
-_SESSION_FIELDS = [("hex0", _HEX.dtype), ("hex1", _HEX.dtype), ("dash0", _DASH), ("hex2", _HEX.dtype), ("dash1", _DASH),
-                   ("hex3", _HEX.dtype), ("dash2", _DASH), ("hex4", _HEX.dtype), ("dash3", _DASH),
-                   ("hex5", _HEX.dtype), ("hex6", _HEX.dtype), ("hex7", _HEX.dtype), ("end", _DASH)]
+_CHARACTER = np.dtype("V1")  # written once, when the buffer is made (_CONSTANTS)
+_SESSION_FIELDS = [("hex0", _HEX.dtype), ("hex1", _HEX.dtype), ("dash0", _CHARACTER), ("hex2", _HEX.dtype),
+                   ("dash1", _CHARACTER), ("hex3", _HEX.dtype), ("dash2", _CHARACTER), ("hex4", _HEX.dtype),
+                   ("dash3", _CHARACTER), ("hex5", _HEX.dtype), ("hex6", _HEX.dtype), ("hex7", _HEX.dtype),
+                   ("end", _CHARACTER)]
 
 
 def _session_ids(keys: np.ndarray, salt: np.uint64, rows: np.ndarray) -> None:
     """UUID version 4 texts from session keys, 128 hashed bits each, into the rows' hex fields."""
     high = mix64(keys ^ salt)
     low = mix64(high)
-    # The hex digits in the order of the text: each 64-bit hash's bytes from the lowest, two by two.
-    units = np.stack([high, low], axis=1).view(">u2").astype(np.intp)
-    units[:, 3] = units[:, 3] & 0x0FFF | 0x4000  # the version digit, 4
-    units[:, 4] = units[:, 4] & 0x0FFF | (8 + (low & np.uint64(3)).astype(np.intp)) << 12  # the variant, 8 to b
+    # The hex digits in the order of the text: each 64-bit hash's bytes from the lowest, two by two, which are
+    # the 16-bit units of the byte-swapped hash from the highest.
+    words = (high.byteswap().view(np.int64), low.byteswap().view(np.int64))
     for k in range(8):
-        rows[f"hex{k}"] = _HEX[units[:, k]]
+        unit = words[k // 4] >> (48 - 16 * (k % 4)) & 0xFFFF
+        if k == 3:
+            unit = unit & 0x0FFF | 0x4000  # the version digit, 4
+        elif k == 4:
+            unit = unit & 0x0FFF | (8 + (low.view(np.int64) & 3)) << 12  # the variant, 8 to b
+        rows[f"hex{k}"] = _HEX[unit]
