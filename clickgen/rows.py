@@ -76,7 +76,7 @@ class RowFormat:
         self._prices, self._price_length = _items(prices), _lengths(prices)
         self._head = _record([("minute", self._minutes.dtype), ("second", self._seconds.dtype),
                               ("kind", self._kinds.dtype), ("kind_end", self._kind_ends.dtype)])
-        self._kind_at = self._minutes.itemsize + self._seconds.itemsize
+        self._kind_at = np.intp(self._minutes.itemsize + self._seconds.itemsize)  # sums with it are intp
         # A user id has 9 digits (users.py): one, then two groups of four, then the comma.
         user = [("user_first", _DIGITS.dtype), ("user_middle", _FOUR_DIGITS.dtype), ("user_last", _FOUR_DIGITS.dtype),
                 ("user_comma", _CHARACTER)]
@@ -85,10 +85,12 @@ class RowFormat:
         # A padded item must end inside its own row, or it would overwrite the next one. The head and the price
         # always do; a text whose padding is longer than the rest of its row (a short row, without a session) is
         # written to its length instead, with the rest of that row.
-        shortest_rest = self._price_length.min() + _TAIL - _NO_SESSION
-        assert self._head.itemsize <= self._kind_at + self._kind_length.min() + self._text_length.min() + shortest_rest
+        shortest_rest = int(self._price_length.min()) + _TAIL - _NO_SESSION
+        assert self._head.itemsize <= self._kind_at + int(self._kind_length.min()) + int(self._text_length.min()) \
+            + shortest_rest
         assert self._prices.itemsize <= shortest_rest
-        self._text_overruns = self._texts.itemsize > self._text_length + self._price_length.min() + _TAIL
+        text_overruns = self._texts.itemsize > self._text_length.astype(int) + int(self._price_length.min()) + _TAIL
+        self._text_overruns = text_overruns if text_overruns.any() else None  # None in the shop's catalogue
         self._heads = np.zeros(0, self._head)
         self._tails = np.zeros(0, self._tail)
         self._out = np.zeros(0, np.uint8)
@@ -128,7 +130,9 @@ class RowFormat:
         tail_at += start
 
         # The items in the order of the row, each covering the padding of the one before it.
-        exact = np.union1d(sessionless, np.flatnonzero(self._text_overruns[events.variant]))
+        exact = sessionless
+        if self._text_overruns is not None:
+            exact = np.union1d(exact, np.flatnonzero(self._text_overruns[events.variant]))
         rows = slice(None) if len(exact) == 0 else np.delete(np.arange(len(events)), exact)
         _at_offsets(out, self._head.itemsize)[start[rows]] = _whole(heads)[rows]
         _at_offsets(out, self._texts.itemsize)[text_at[rows]] = self._texts[events.variant[rows]]
@@ -163,8 +167,9 @@ def _whole(records: np.ndarray) -> np.ndarray:
 
 
 def _lengths(table: np.ndarray) -> np.ndarray:
-    """The length of each row of a byte table padded with zeros."""
-    return np.count_nonzero(table, axis=1)
+    """The length of each row of a byte table padded with zeros, in a byte: small tables stay in the cache."""
+    assert table.shape[1] < 256
+    return np.count_nonzero(table, axis=1).astype(np.uint8)
 
 
 def _at_offsets(buffer: np.ndarray, size: int) -> np.ndarray:
