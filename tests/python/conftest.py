@@ -26,6 +26,16 @@ def sample_files() -> list[Path]:
     return files
 
 
+def dev_environment(work: Path, lake: Path | str, warehouse: Path | str) -> dict[str, str]:
+    """This process's environment without any dbt, AWS or Athena setting of the person running the tests, for
+    the dev target on this lake and DuckDB warehouse, with dbt's target and log folders in `work` (one target
+    folder per environment, so that dbt parses the project once: partial parsing)."""
+    environ = {key: value for key, value in os.environ.items() if not key.startswith(("DBT_", "AWS_", "ATHENA_"))}
+    environ.update(LAKE_URI=str(lake), DUCKDB_PATH=str(warehouse), DBT_TARGET="dev", DBT_PROFILES_DIR=str(PROJECT),
+                   DBT_TARGET_PATH=str(work / "target"), DBT_LOG_PATH=str(work / "logs"))
+    return environ
+
+
 def read_lake(lake: Path | str) -> duckdb.DuckDBPyRelation:
     """Everything a reader sees in a local lake, with event_date from the partition path."""
     return duckdb.sql(

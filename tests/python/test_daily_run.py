@@ -10,7 +10,6 @@ the warehouse equals a `--full-refresh` build of the same lake.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import PROJECT
+from conftest import PROJECT, dev_environment
 from test_incremental import BATCHES, _run, _tables
 
 BIN = Path(sys.executable).parent
@@ -47,10 +46,7 @@ def days(tmp_path_factory) -> dict:
     work = tmp_path_factory.mktemp("daily")
     drop, warehouse = work / "drop", work / "warehouse.duckdb"
     drop.mkdir()
-    environ = {key: value for key, value in os.environ.items() if not key.startswith(("DBT_", "AWS_", "ATHENA_"))}
-    environ.update(LAKE_URI=str(work / "lake"), DUCKDB_PATH=str(warehouse), DBT_TARGET="dev",
-                   DBT_PROFILES_DIR=str(PROJECT), DBT_TARGET_PATH=str(work / "target"),
-                   DBT_LOG_PATH=str(work / "logs"))
+    environ = dev_environment(work, work / "lake", warehouse)
     runs, events = {}, {}
 
     shutil.copy(BATCHES / "batch-1.csv", drop)
@@ -144,15 +140,12 @@ def test_the_daily_runs_equal_a_full_refresh(days):
 
 def test_the_landing_stopping_builds_nothing(tmp_path):
     """When the landing stops (exit 2: here the lake is a file, not a folder), nothing is built."""
-    environ = {key: value for key, value in os.environ.items() if not key.startswith(("DBT_", "AWS_", "ATHENA_"))}
     lake = tmp_path / "lake"
     lake.write_text("a file where the lake's folder should be\n")
     drop = tmp_path / "drop"
     drop.mkdir()
     shutil.copy(BATCHES / "batch-1.csv", drop)
-    environ.update(LAKE_URI=str(lake), DUCKDB_PATH=str(tmp_path / "warehouse.duckdb"), DBT_TARGET="dev",
-                   DBT_PROFILES_DIR=str(PROJECT), DBT_TARGET_PATH=str(tmp_path / "target"),
-                   DBT_LOG_PATH=str(tmp_path / "logs"))
+    environ = dev_environment(tmp_path, lake, tmp_path / "warehouse.duckdb")
     done = _daily(environ, drop)
     assert done.returncode != 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "error: lake " in done.stderr and "is a file, not a folder" in done.stderr

@@ -19,7 +19,6 @@ Then a build with nothing new landed reads no day of the lake and changes nothin
 from __future__ import annotations
 
 import csv
-import os
 import shutil
 import subprocess
 import sys
@@ -28,7 +27,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import PROJECT
+from conftest import PROJECT, dev_environment
 
 BIN = Path(sys.executable).parent
 BATCHES = PROJECT / "tests" / "fixtures" / "incremental"
@@ -60,11 +59,7 @@ def _tables(warehouse: Path) -> dict[str, list[tuple]]:
 def builds(tmp_path_factory) -> dict:
     work = tmp_path_factory.mktemp("incremental")
     warehouse = work / "warehouse.duckdb"
-    environ = {key: value for key, value in os.environ.items() if not key.startswith(("DBT_", "AWS_", "ATHENA_"))}
-    # One target folder for every build, so that dbt parses the project once (partial parsing).
-    environ.update(LAKE_URI=str(work / "lake"), DUCKDB_PATH=str(warehouse), DBT_TARGET="dev",
-                   DBT_PROFILES_DIR=str(PROJECT), DBT_TARGET_PATH=str(work / "target"),
-                   DBT_LOG_PATH=str(work / "logs"))
+    environ = dev_environment(work, work / "lake", warehouse)
 
     def land(*files: Path) -> None:
         _run([sys.executable, "-m", "ingest", "land", *map(str, files)], environ)

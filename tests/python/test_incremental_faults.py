@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT
+from conftest import PROJECT, dev_environment
 from test_incremental import BATCHES, _run, _tables
 
 BIN = Path(sys.executable).parent
@@ -49,10 +49,7 @@ land.land([source], lake_uri)
 @pytest.fixture
 def built(tmp_path) -> dict:
     """A lake with batch 1 landed and built; batch 2 (two days, so two Parquet files) ready to land."""
-    environ = {key: value for key, value in os.environ.items() if not key.startswith(("DBT_", "AWS_", "ATHENA_"))}
-    environ.update(LAKE_URI=str(tmp_path / "lake"), DUCKDB_PATH=str(tmp_path / "warehouse.duckdb"),
-                   DBT_TARGET="dev", DBT_PROFILES_DIR=str(PROJECT), DBT_TARGET_PATH=str(tmp_path / "target"),
-                   DBT_LOG_PATH=str(tmp_path / "logs"))
+    environ = dev_environment(tmp_path, tmp_path / "lake", tmp_path / "warehouse.duckdb")
     _run([sys.executable, "-m", "ingest", "land", str(BATCHES / "batch-1.csv")], environ)
     _run(BUILD, environ)
     return {"environ": environ, "work": tmp_path, "warehouse": tmp_path / "warehouse.duckdb",

@@ -4,12 +4,11 @@ tests of the project's own code left out, so that a typo in a tag or a method ca
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import PROJECT
+from conftest import PROJECT, dev_environment
 
 DBT = Path(sys.executable).parent / "dbt"
 
@@ -17,9 +16,7 @@ DBT = Path(sys.executable).parent / "dbt"
 def _listed(tmp_path: Path, *selection: str) -> dict[str, bool]:
     """unique_id of every node `dbt ls` lists for the selection: whether it is a fixture of the generic tests (a
     seed tagged test_fixture, or a test declared in tests/fixtures/)."""
-    environ = {key: value for key, value in os.environ.items() if not key.startswith(("DBT_", "AWS_", "ATHENA_"))}
-    environ.update(DUCKDB_PATH=":memory:", DBT_TARGET="dev", DBT_PROFILES_DIR=str(PROJECT),
-                   DBT_TARGET_PATH=str(tmp_path / "target"), DBT_LOG_PATH=str(tmp_path / "logs"))
+    environ = dev_environment(tmp_path, tmp_path / "lake", ":memory:")
     listed = subprocess.run([str(DBT), "ls", "--quiet", "--output", "json", *selection], cwd=PROJECT, env=environ,
                             capture_output=True, text=True, check=True)
     nodes = [json.loads(line) for line in listed.stdout.splitlines() if line.startswith("{")]
