@@ -52,8 +52,9 @@ PARTITIONED = {"stg_clickstream__events": "event_date",
                "int_events_aggregated_to_session_products": "first_event_date",
                "int_events_aggregated_to_user_sessions": "session_date",
                "fact_purchases": "purchase_date", "fact_sessions": "session_date"}
-# The incremental models (dbt_project.yml): the same five, each overwriting its day partitions.
-INCREMENTAL = set(PARTITIONED)
+# The incremental models (dbt_project.yml): the same five, each overwriting its day partitions, and the tested
+# watermarks, only ever appended to.
+INCREMENTAL = set(PARTITIONED) | {"tested_landings"}
 # dbt-athena's temporary table of an incremental build.
 TMP_SUFFIX = "__dbt_tmp"
 
@@ -149,18 +150,20 @@ def prod(moto_server, tmp_path_factory) -> dict:
 
 def _register_incremental_tables(glue, compiled: Path) -> None:
     """The incremental models' tables in Glue, as their first build on Athena leaves them (moto's Athena runs no
-    CTAS): Hive tables of Parquet files partitioned by day, with the columns of their compiled SQL."""
+    CTAS): Hive tables of Parquet files, the big ones partitioned by day, with the columns of their compiled
+    SQL."""
     glue.create_database(DatabaseInput={"Name": SCHEMA})
     for model in sorted(INCREMENTAL):
         [path] = compiled.rglob(f"{model}.sql")
         columns = _output_columns(sqlglot.parse_one(path.read_text(), read="athena"))
+        partition = PARTITIONED.get(model)
         glue.create_table(DatabaseName=SCHEMA, TableInput={
             "Name": model,
             "TableType": "EXTERNAL_TABLE",
             "Parameters": {"classification": "parquet"},
-            "PartitionKeys": [{"Name": PARTITIONED[model], "Type": "date"}],
+            "PartitionKeys": [{"Name": partition, "Type": "date"}] if partition else [],
             "StorageDescriptor": {
-                "Columns": [{"Name": column, "Type": "string"} for column in columns if column != PARTITIONED[model]],
+                "Columns": [{"Name": column, "Type": "string"} for column in columns if column != partition],
                 "Location": f"{TABLES}{SCHEMA}/{model}/00000000-0000-0000-0000-000000000000",
                 "InputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
                 "OutputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
@@ -351,7 +354,7 @@ def test_incremental_models_overwrite_their_days(prod):
     every model but staging asks its own table for it), written to a temporary table
     partitioned like the target, then inserted into the target (insert_overwrite; the partitions to delete are
     those of the temporary table, none here)."""
-    for model in sorted(INCREMENTAL):
+    for model in sorted(INCREMENTAL & set(PARTITIONED)):
         [path] = prod["compiled_by_build"].rglob(f"{model}.sql")
         sql = path.read_text()
         sqlglot.parse(sql, read="athena")
@@ -367,3 +370,19 @@ def test_incremental_models_overwrite_their_days(prod):
                    and f'"{model}"' in statement.split("(")[0]]
         assert len(inserts) == 1, model
         assert f'"{model}{TMP_SUFFIX}"' in inserts[0], model
+
+
+def test_the_tested_watermarks_are_appended_to_in_one_statement(prod, moto_server, tmp_path):
+    """tested_landings is only ever appended to: its build inserts its (empty) temporary table, and the run's end
+    records the watermarks with one INSERT (Athena takes one statement per query; moto's Athena returns no test
+    results, so the hook itself renders nothing here: its SQL is compiled inline)."""
+    inserts = [statement for statement in prod["statements"]
+               if statement.lower().startswith('insert into "awsdatacatalog"."clickstream"."tested_landings"')]
+    assert len(inserts) == 1 and f'"tested_landings{TMP_SUFFIX}"' in inserts[0]
+    environ = {**_clean_environment(moto_server, tmp_path), "ATHENA_S3_STAGING_DIR": RESULTS,
+               "ATHENA_S3_DATA_DIR": TABLES, "ATHENA_WORK_GROUP": WORK_GROUP}
+    inline = "{{ tested_landings_insert(['fact_sessions', 'stg_clickstream__events']) }}"
+    sql = _dbt(["--quiet", "compile", "--target", "prod", "--inline", inline], environ, tmp_path / "target").stdout
+    [statement] = sqlglot.parse(sql, read="athena")
+    assert isinstance(statement, exp.Insert) and not _athena_only_problems(sql)
+    assert sql.lower().startswith('insert into "awsdatacatalog"."clickstream"."tested_landings"')

@@ -41,6 +41,11 @@ def _rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(file))
 
 
+def _count(warehouse: Path, table: str) -> int:
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        return connection.sql(f"select count(*) from {table}").fetchone()[0]
+
+
 def _run(command: list[str], environ: dict[str, str]) -> subprocess.CompletedProcess:
     done = subprocess.run(command, cwd=PROJECT, env=environ, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, f"{' '.join(command)} failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
@@ -48,10 +53,12 @@ def _run(command: list[str], environ: dict[str, str]) -> subprocess.CompletedPro
 
 
 def _tables(warehouse: Path) -> dict[str, list[tuple]]:
-    """Every table of the warehouse's main schema (models and seeds), each as its sorted rows."""
+    """Every table of the warehouse's main schema (models and seeds) but tested_landings, each as its sorted rows:
+    tested_landings records how far the runs' tests have checked (models/audit/), not data."""
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         names = [name for (name,) in connection.sql(
-            "select table_name from information_schema.tables where table_schema = 'main' order by 1").fetchall()]
+            "select table_name from information_schema.tables where table_schema = 'main' "
+            "and table_name != 'tested_landings' order by 1").fetchall()]
         return {name: sorted(connection.sql(f'select * from "{name}"').fetchall(), key=repr) for name in names}
 
 
@@ -86,8 +93,10 @@ def builds(tmp_path_factory) -> dict:
                 for model in INCREMENTAL}
     after_nothing_new = _tables(warehouse)
     shutil.copy(warehouse, work / "incremental.duckdb")
+    tested = _count(warehouse, "tested_landings")
     build("--full-refresh")
-    return {"incremental": incremental, "after_nothing_new": after_nothing_new,
+    return {"tested_landings_before_and_after_the_full_refresh": (tested, _count(warehouse, "tested_landings")),
+            "incremental": incremental, "after_nothing_new": after_nothing_new,
             "full_refresh": _tables(warehouse), "sql_with_nothing_new": compiled,
             "warehouse_with_nothing_new": work / "incremental.duckdb", "warehouse": warehouse}
 
@@ -133,6 +142,13 @@ def test_every_model_equals_a_full_refresh(builds):
     assert not different, {name: {"incremental only": sorted(set(incremental[name]) - set(full_refresh[name])),
                                   "full refresh only": sorted(set(full_refresh[name]) - set(incremental[name]))}
                            for name in different}
+
+
+def test_a_full_refresh_empties_the_tested_watermarks(builds):
+    """The daily build's tests all passed and recorded how far they checked; a full refresh rewrites every row,
+    so it empties that record and the next run's tests check every row (test_tested_landings.py)."""
+    before, after = builds["tested_landings_before_and_after_the_full_refresh"]
+    assert before > 0 and after == 0
 
 
 def test_a_build_with_nothing_new_reads_no_day_and_changes_nothing(builds):

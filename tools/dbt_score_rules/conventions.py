@@ -12,6 +12,8 @@ LAYERS = {
     "staging": ("models/staging/", "stg_"),
     "intermediate": ("models/intermediate/", "int_"),
     "marts": ("models/marts/", ""),
+    # What the runs record about themselves (tested_landings), written by hooks, not from data.
+    "audit": ("models/audit/", ""),
 }
 # Engine implementations behind adapter.dispatch: documented once, on the macro that dispatches to them.
 ADAPTER_PREFIXES = ("default__", "duckdb__", "athena__")
@@ -19,6 +21,7 @@ ALLOWED_PARENT_LAYERS = {
     "staging": {"source"},
     "intermediate": {"staging", "intermediate"},
     "marts": {"staging", "intermediate", "marts", "seed", "snapshot"},
+    "audit": set(),
 }
 
 
@@ -44,11 +47,12 @@ def model_respects_layers(model: Model) -> RuleViolation | None:
     """A model lives in a layer's folder, is named for it, and selects only from the layers below it.
 
     Staging models read one source each and nothing else; intermediate models read staging and
-    intermediate models; marts read models, seeds and snapshots but never a source.
+    intermediate models; marts read models, seeds and snapshots but never a source; audit models (what
+    the runs record about themselves) read nothing.
     """
     layer = _layer(model)
     if layer is None:
-        return RuleViolation(message="Model is outside models/staging, models/intermediate and models/marts.")
+        return RuleViolation(message="Model is outside models/staging, intermediate, marts and audit.")
     prefix = LAYERS[layer][1]
     if not model.name.startswith(prefix):
         return RuleViolation(message=f"A {layer} model's name starts with '{prefix}'.")
