@@ -1,5 +1,6 @@
 {#- The CTEs both brand marts start from, per brand, and per month as well when `by_month`: `traffic` (events,
-    sessions and shoppers with the brand on the event), `sales` (purchases, orders and revenue of the brand),
+    sessions and shoppers with the brand on the event; the sessions and shoppers from the sets of those seen
+    with the brand, macros/brand_first_seen.sql), `sales` (purchases, orders and revenue of the brand),
     `totals` (all revenue, the purchases without a brand included: what market share divides by), and
     `activity`, the three side by side (0 where a brand had traffic and no sale) with the brand metrics defined
     once: market share, stickiness and conversion rate, unrounded. One body for brand_engagement (the whole
@@ -19,18 +20,62 @@ purchases as (
 
 ),
 
-traffic as (
+events_by_brand as (
 
     select
         {% if by_month %}cast({{ dbt.date_trunc('month', 'event_date') }} as date) as month_start_date,{% endif %}
         brand,
-        count(*) as events,
-        count(distinct session_id) as sessions,
-        count(distinct user_id) as shoppers
+        count(*) as events
 
     from events
     where brand is not null
     group by {{ group_by }}
+
+),
+
+-- Distinct sessions and users, counted as rows of the sets of those seen with the brand (macros/brand_first_seen.sql).
+sessions_by_brand as (
+
+    select
+        {% if by_month %}month_start_date,{% endif %}
+        brand,
+        count(*) as sessions
+
+    from {{ ref('int_brand_month_sessions' if by_month else 'int_brand_sessions') }}
+    group by {{ group_by }}
+
+),
+
+shoppers_by_brand as (
+
+    select
+        {% if by_month %}month_start_date,{% endif %}
+        brand,
+        count(*) as shoppers
+
+    from {{ ref('int_brand_month_shoppers' if by_month else 'int_brand_shoppers') }}
+    group by {{ group_by }}
+
+),
+
+traffic as (
+
+    select
+        {% if by_month %}events_by_brand.month_start_date,{% endif %}
+        events_by_brand.brand,
+        events_by_brand.events,
+        coalesce(sessions_by_brand.sessions, 0) as sessions,
+        coalesce(shoppers_by_brand.shoppers, 0) as shoppers
+
+    from events_by_brand
+    left join sessions_by_brand
+        on
+            events_by_brand.brand = sessions_by_brand.brand
+            {% if by_month %}and events_by_brand.month_start_date = sessions_by_brand.month_start_date{% endif %}
+    left join shoppers_by_brand
+        on
+            events_by_brand.brand = shoppers_by_brand.brand
+            {% if by_month %}and events_by_brand.month_start_date = shoppers_by_brand.month_start_date{% endif %}
 
 ),
 

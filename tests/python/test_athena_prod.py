@@ -52,9 +52,11 @@ PARTITIONED = {"stg_clickstream__events": "event_date",
                "int_events_aggregated_to_session_products": "first_event_date",
                "int_events_aggregated_to_user_sessions": "session_date",
                "fact_purchases": "purchase_date", "fact_sessions": "session_date"}
-# The incremental models (dbt_project.yml): the same five, each overwriting its day partitions, and the tested
-# watermarks, only ever appended to.
-INCREMENTAL = set(PARTITIONED) | {"tested_landings"}
+# The incremental models (dbt_project.yml): the same five, each overwriting its day partitions; the sets of the
+# sessions and shoppers seen with each brand, and the tested watermarks, only ever appended to.
+APPENDED = {"int_brand_sessions", "int_brand_shoppers", "int_brand_month_sessions", "int_brand_month_shoppers",
+            "tested_landings"}
+INCREMENTAL = set(PARTITIONED) | APPENDED
 # dbt-athena's temporary table of an incremental build.
 TMP_SUFFIX = "__dbt_tmp"
 
@@ -354,7 +356,7 @@ def test_incremental_models_overwrite_their_days(prod):
     every model but staging asks its own table for it), written to a temporary table
     partitioned like the target, then inserted into the target (insert_overwrite; the partitions to delete are
     those of the temporary table, none here)."""
-    for model in sorted(INCREMENTAL & set(PARTITIONED)):
+    for model in sorted(INCREMENTAL - APPENDED):
         [path] = prod["compiled_by_build"].rglob(f"{model}.sql")
         sql = path.read_text()
         sqlglot.parse(sql, read="athena")
@@ -370,6 +372,21 @@ def test_incremental_models_overwrite_their_days(prod):
                    and f'"{model}"' in statement.split("(")[0]]
         assert len(inserts) == 1, model
         assert f'"{model}{TMP_SUFFIX}"' in inserts[0], model
+
+
+def test_the_brand_sets_add_only_the_pairs_not_seen(prod):
+    """Each set of the sessions and shoppers seen with a brand, built incrementally: the events landed after its
+    latest first landing (1970 here: moto's Athena returns no rows), less the pairs it holds, appended (an
+    insert into the target from the temporary table)."""
+    for model in sorted(APPENDED - {"tested_landings"}):
+        [path] = prod["compiled_by_build"].rglob(f"{model}.sql")
+        sql = path.read_text()
+        sqlglot.parse(sql, read="athena")
+        assert not _athena_only_problems(sql), model
+        assert "landed_at > cast('1970-01-01 00:00:00.000' as timestamp)" in sql and "where not exists" in sql, model
+        inserts = [statement for statement in prod["statements"] if statement.lower().startswith("insert into")
+                   and f'"{model}"' in statement.split("(")[0]]
+        assert len(inserts) == 1 and f'"{model}{TMP_SUFFIX}"' in inserts[0], model
 
 
 def test_the_tested_watermarks_are_appended_to_in_one_statement(prod, moto_server, tmp_path):
