@@ -1,6 +1,6 @@
 {#- The CTEs both brand marts start from, per brand, and per month as well when `by_month`: `traffic` (events,
     sessions and shoppers with the brand on the event; the sessions and shoppers from the sets of those seen
-    with the brand, macros/brand_first_seen.sql), `sales` (purchases, orders and revenue of the brand),
+    with the brand, macros/first_seen.sql), `sales` (purchases, orders and revenue of the brand),
     `totals` (all revenue, the purchases without a brand included: what market share divides by), and
     `activity`, the three side by side (0 where a brand had traffic and no sale) with the brand metrics defined
     once: market share, stickiness and conversion rate, unrounded. One body for brand_engagement (the whole
@@ -33,7 +33,7 @@ events_by_brand as (
 
 ),
 
--- Distinct sessions and users, counted as rows of the sets of those seen with the brand (macros/brand_first_seen.sql).
+-- Distinct sessions and users, counted as rows of the sets of those seen with the brand (macros/first_seen.sql).
 sessions_by_brand as (
 
     select

@@ -53,9 +53,10 @@ PARTITIONED = {"stg_clickstream__events": "event_date",
                "int_events_aggregated_to_user_sessions": "session_date",
                "fact_purchases": "purchase_date", "fact_sessions": "session_date"}
 # The incremental models (dbt_project.yml): the same five, each overwriting its day partitions; the sets of the
-# sessions and shoppers seen with each brand, and the tested watermarks, only ever appended to.
+# sessions and shoppers seen with each brand and of the sessions at each step of each product, and the tested
+# watermarks, only ever appended to.
 APPENDED = {"int_brand_sessions", "int_brand_shoppers", "int_brand_month_sessions", "int_brand_month_shoppers",
-            "tested_landings"}
+            "int_product_session_steps", "tested_landings"}
 INCREMENTAL = set(PARTITIONED) | APPENDED
 # dbt-athena's temporary table of an incremental build.
 TMP_SUFFIX = "__dbt_tmp"
@@ -374,8 +375,8 @@ def test_incremental_models_overwrite_their_days(prod):
         assert f'"{model}{TMP_SUFFIX}"' in inserts[0], model
 
 
-def test_the_brand_sets_add_only_the_pairs_not_seen(prod):
-    """Each set of the sessions and shoppers seen with a brand, built incrementally: the events landed after its
+def test_the_sets_add_only_the_pairs_not_seen(prod):
+    """Each set (macros/first_seen.sql), built incrementally: the events landed after its
     latest first landing (1970 here: moto's Athena returns no rows), less the pairs it holds, appended (an
     insert into the target from the temporary table)."""
     for model in sorted(APPENDED - {"tested_landings"}):

@@ -12,14 +12,52 @@ products as (
 
 ),
 
-activity as (
+session_steps as (
+
+    select * from {{ ref('int_product_session_steps') }}
+
+),
+
+events_by_step as (
 
     select
         session_products.product_id,
-        {{ product_funnel_activity('session_products') }}
+        {{ product_funnel_activity('session_products', with_sessions=false) }}
 
     from session_products
     group by session_products.product_id
+
+),
+
+-- The distinct sessions at each step, counted as rows of the set of those seen (macros/first_seen.sql).
+sessions_by_step as (
+
+    select
+        product_id,
+        count(case when event_type = 'view' then 1 end) as sessions_with_view,
+        count(case when event_type = 'cart' then 1 end) as sessions_with_cart,
+        count(case when event_type = 'purchase' then 1 end) as sessions_with_purchase
+
+    from session_steps
+    group by product_id
+
+),
+
+activity as (
+
+    select
+        events_by_step.product_id,
+        events_by_step.views,
+        events_by_step.carts,
+        events_by_step.purchases,
+        events_by_step.revenue,
+        coalesce(sessions_by_step.sessions_with_view, 0) as sessions_with_view,
+        coalesce(sessions_by_step.sessions_with_cart, 0) as sessions_with_cart,
+        coalesce(sessions_by_step.sessions_with_purchase, 0) as sessions_with_purchase
+
+    from events_by_step
+    left join sessions_by_step
+        on events_by_step.product_id = sessions_by_step.product_id
 
 ),
 
