@@ -12,7 +12,7 @@ from datetime import date
 from ingest import glue, settings
 from ingest.errors import IngestError
 from ingest.rees46 import DEFAULT_EVENTS_FROM, DEFAULT_EVENTS_UNTIL
-from ingest.sources import RAW_SUFFIXES
+from ingest.sources import RAW_SUFFIXES_TEXT
 
 
 def _land(args: argparse.Namespace) -> int:
@@ -26,7 +26,7 @@ def _land(args: argparse.Namespace) -> int:
     report = land(args.sources, settings.lake_uri(args.lake), window=window, wait=args.wait,
                   allow_empty=args.allow_empty)
     if not report.files and not report.stopped:
-        print(f"nothing to land in {' '.join(args.sources)}: no {', '.join(RAW_SUFFIXES)} file")
+        print(f"nothing to land in {' '.join(args.sources)}: no {RAW_SUFFIXES_TEXT} file")
     else:
         print(report.summary())
     if report.stopped:

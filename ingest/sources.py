@@ -17,6 +17,8 @@ from ingest.errors import IngestError
 from ingest.rees46 import RAW_COLUMNS
 
 RAW_SUFFIXES = (".csv", ".csv.gz", ".zip")
+# The suffixes as a message names them.
+RAW_SUFFIXES_TEXT = ", ".join(RAW_SUFFIXES)
 _CHUNK = 8 * 1024 * 1024
 # No REES46 line is longer than a few hundred bytes; past this the file is not that format (and DuckDB's own
 # line limit, 2 MB, is not reached).
@@ -50,7 +52,7 @@ def find_raw_files(sources: list[str], allow_empty: bool = False) -> list[RawFil
         if path.is_dir():
             matches = sorted(p for p in path.iterdir() if p.is_file() and is_raw_name(p.name))
             if not matches and not allow_empty:
-                raise IngestError(f"{source}: the folder holds no {', '.join(RAW_SUFFIXES)} file")
+                raise IngestError(f"{source}: the folder holds no {RAW_SUFFIXES_TEXT} file")
             found += matches
         elif path.is_file():
             found.append(path)

@@ -10,17 +10,23 @@
     millisecond (what Athena keeps, and what both engines read), cut, never rounded: a watermark earlier than the
     true one only has a build recompute a few rows' days or sessions again, which gives the same rows. -#}
 {% macro landed_watermark(column='landed_at') -%}
-    {%- set watermark = none -%}
-    {%- if execute -%}
-        {%- set rows = run_query('select max(' ~ column ~ ') from ' ~ this).rows -%}
-        {%- set watermark = rows[0][0] if rows | length > 0 else none -%}
+    {%- set watermark = timestamp_text('select max(' ~ column ~ ') from ' ~ this) if execute else none -%}
+    cast('{{ watermark or '1970-01-01 00:00:00.000' }}' as timestamp)
+{%- endmacro %}
+
+{#- The timestamp a query returns (the first column of its first row) as 'YYYY-MM-DD HH:MM:SS.fff', to the
+    millisecond (what Athena keeps, and what both engines read), cut, never rounded; none when it returns no
+    row or a null. Run when the calling node is compiled. The watermarks of the incremental models and of their
+    data tests (macros/tested_landings.sql) are read with it. -#}
+{% macro timestamp_text(query) -%}
+    {%- set rows = run_query(query).rows -%}
+    {%- set value = rows[0][0] if rows | length > 0 else none -%}
+    {%- if value is none -%}
+        {%- do return(none) -%}
+    {%- elif value is not string -%}
+        {%- set value = value.strftime('%Y-%m-%d %H:%M:%S.%f') -%}
     {%- endif -%}
-    {%- if watermark is none -%}
-        {%- set watermark = '1970-01-01 00:00:00.000' -%}
-    {%- elif watermark is not string -%}
-        {%- set watermark = watermark.strftime('%Y-%m-%d %H:%M:%S.%f') -%}
-    {%- endif -%}
-    cast('{{ watermark[:23] }}' as timestamp)
+    {%- do return(value[:23]) -%}
 {%- endmacro %}
 
 {#- `column in ('YYYY-MM-DD', ...)` for the distinct dates that `dates_query` returns (its first column), run

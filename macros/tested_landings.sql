@@ -36,7 +36,7 @@
     {%- endif -%}
     {%- set column = tested.config.meta.tests_scoped_by -%}
     {%- set new_rows = column ~ " > cast('" ~ watermark ~ "' as timestamp)" -%}
-    {%- set kwargs = model.test_metadata.kwargs if model.test_metadata else {} -%}
+    {%- set kwargs = model.test_metadata.kwargs -%}
     {%- set key = kwargs.get('column_name') or (kwargs.get('combination_of_columns') or [none])[0] -%}
     {%- if model.test_metadata.name in ['unique', 'unique_combination_of_columns'] and key -%}
         {%- do return(key ~ ' in (select ' ~ key ~ ' from ' ~ relation ~ ' where ' ~ new_rows ~ ')') -%}
@@ -75,16 +75,9 @@
     {%- if adapter.get_relation(landings.database, landings.schema, landings.identifier) is none -%}
         {%- do return(none) -%}
     {%- endif -%}
-    {%- set rows = run_query(
+    {%- do return(timestamp_text(
         "select max(tested_through) from " ~ landings ~ " where model_name = '" ~ name ~ "'"
-    ).rows -%}
-    {%- set watermark = rows[0][0] if rows | length > 0 else none -%}
-    {%- if watermark is none -%}
-        {%- do return(none) -%}
-    {%- elif watermark is not string -%}
-        {%- set watermark = watermark.strftime('%Y-%m-%d %H:%M:%S.%f') -%}
-    {%- endif -%}
-    {%- do return(watermark[:23]) -%}
+    )) -%}
 {%- endmacro %}
 
 {#- on-run-end: for each scoped model whose generic data tests all ran in this invocation and all passed, the

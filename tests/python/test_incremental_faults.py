@@ -158,15 +158,12 @@ def test_a_build_killed_then_built_again_equals_a_full_refresh(built, moment, mo
 
 
 # A landing on a machine whose clock is a day behind the one that landed before it (or this one, set back).
-LANDING_A_DAY_BEHIND = """
+LANDING_A_DAY_BEHIND = f"""
 import sys
-from datetime import datetime, timedelta
+sys.path.insert(0, {str(Path(__file__).parent)!r})
 import ingest.land
-class ADayBehind(datetime):
-    @classmethod
-    def now(cls, tz=None):
-        return datetime.now(tz) - timedelta(days=1)
-ingest.land.datetime = ADayBehind
+from conftest import ClockADayBehind
+ingest.land.datetime = ClockADayBehind
 ingest.land.land(sys.argv[2:], sys.argv[1])
 """
 

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 import zipfile
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,7 +19,7 @@ import boto3
 import duckdb
 import pyarrow.parquet as pq
 import pytest
-from conftest import PROJECT, lake_files, read_lake
+from conftest import PROJECT, ClockADayBehind, lake_files, read_lake
 
 from ingest.cli import main
 from ingest.land import land
@@ -347,14 +347,6 @@ def test_each_file_gets_its_own_later_landed_at(sample_files, tmp_path):
     assert stamps[0][1] < stamps[1][1]
 
 
-class _ClockADayBehind(datetime):
-    """The clock of a machine a day behind the one that landed before it (or of this one, set back)."""
-
-    @classmethod
-    def now(cls, tz=None):
-        return datetime.now(tz) - timedelta(days=1)
-
-
 @pytest.mark.parametrize("lake_with_record", [True, False], ids=["lake", "lake-landed-before-the-record"])
 def test_a_landing_stamps_after_the_lake_whatever_its_clock(sample_files, tmp_path, monkeypatch, lake_with_record):
     """Incremental builds take the rows landed after the latest landed_at they built: a file stamped earlier than
@@ -364,7 +356,7 @@ def test_a_landing_stamps_after_the_lake_whatever_its_clock(sample_files, tmp_pa
     land([str(first)], str(tmp_path))
     if not lake_with_record:
         (tmp_path / "_latest_landing.json").unlink()
-    monkeypatch.setattr("ingest.land.datetime", _ClockADayBehind)
+    monkeypatch.setattr("ingest.land.datetime", ClockADayBehind)
     land([str(second)], str(tmp_path))
     stamps = read_lake(tmp_path).query(
         "lake", "select source_file, min(landed_at), max(landed_at) from lake group by 1 order by 2").fetchall()
