@@ -1,12 +1,12 @@
 {#- Each combination of `keys` seen on an event (the brand with a session or a user, the same per month, a
-    session with a product and a step), with the landing of the first event that showed it: a set that only
-    grows, as the lake only grows. An incremental build reads the events landed after the set's latest first
-    landing and appends the combinations it does not hold; a full build reads every event. A mart then counts a
-    brand's sessions or a product's sessions at each step as rows, with no distinct count over the whole
-    history at every build (17 to 21 s of node time each a day on 30M events). An event with a null key is in
-    no combination: a session is a non-empty session id (shared by several users or not, DATASET.md), so these
-    counts are exactly what `count(distinct ...)` counted. `this` is read by name in `not exists`, for the
-    reason the incremental macros give. -#}
+    session with a product or a category and a step, a product with a category), with the landing of the first
+    event that showed it: a set that only grows, as the lake only grows. An incremental build reads the events
+    landed after the set's latest first landing and appends the combinations it does not hold; a full build
+    reads every event. A mart then counts a brand's sessions or a product's sessions at each step as rows, with
+    no distinct count over the whole history at every build (17 to 21 s of node time each a day on 30M events).
+    An event with a null key is in no combination: a session is a non-empty session id (shared by several users
+    or not, DATASET.md), so these counts are exactly what `count(distinct ...)` counted. `this` is read by name
+    in `not exists`, for the reason the incremental macros give. -#}
 {% macro first_seen(keys) -%}
 with
 
@@ -18,6 +18,7 @@ events as (
         session_id,
         user_id,
         product_id,
+        category_id,
         event_type,
         landed_at
 

@@ -1,18 +1,18 @@
-{#- The product funnel's counts, as aggregate columns over session-product rows (`relation`, the alias of
-    int_events_aggregated_to_session_products): the events of each step, the revenue, and, `with_sessions`, the
-    sessions that reached each step, each session counted once per group however many of its products it
-    touched. One definition for product_funnel (which counts its sessions as rows of int_product_session_steps
-    instead) and category_funnel. -#}
-{% macro product_funnel_activity(relation, with_sessions=true) -%}
+{#- The product funnel's event counts, as aggregate columns over rows that carry them (`relation`: the alias of
+    int_events_aggregated_to_session_products, or of product_funnel to add products up): the events of each
+    step and the revenue. One definition for product_funnel and category_funnel. -#}
+{% macro product_funnel_activity(relation) -%}
     cast(sum({{ relation }}.views) as bigint) as views,
     cast(sum({{ relation }}.carts) as bigint) as carts,
     cast(sum({{ relation }}.purchases) as bigint) as purchases,
     sum({{ relation }}.revenue) as revenue
-    {%- if with_sessions %},
-    count(distinct case when {{ relation }}.views > 0 then {{ relation }}.session_id end) as sessions_with_view,
-    count(distinct case when {{ relation }}.carts > 0 then {{ relation }}.session_id end) as sessions_with_cart,
-    count(
-        distinct case when {{ relation }}.purchases > 0 then {{ relation }}.session_id end
-    ) as sessions_with_purchase
-    {%- endif %}
+{%- endmacro %}
+
+{#- The sessions that reached each step, as aggregate columns over rows of a set of sessions and steps that
+    holds each of them once per group (`relation`: the alias of int_product_session_steps, or of the category
+    steps in category_funnel): a session counted once per group however many of its products it touched. -#}
+{% macro sessions_at_each_step(relation) -%}
+    count(case when {{ relation }}.event_type = 'view' then 1 end) as sessions_with_view,
+    count(case when {{ relation }}.event_type = 'cart' then 1 end) as sessions_with_cart,
+    count(case when {{ relation }}.event_type = 'purchase' then 1 end) as sessions_with_purchase
 {%- endmacro %}

@@ -53,10 +53,10 @@ PARTITIONED = {"stg_clickstream__events": "event_date",
                "int_events_aggregated_to_user_sessions": "session_date",
                "fact_purchases": "purchase_date", "fact_sessions": "session_date"}
 # The incremental models (dbt_project.yml): the same five, each overwriting its day partitions; the sets of the
-# sessions and shoppers seen with each brand and of the sessions at each step of each product, and the tested
-# watermarks, only ever appended to.
+# sessions and shoppers seen with each brand, of the sessions at each step of each product and category, and of
+# each product's categories, and the tested watermarks, only ever appended to.
 APPENDED = {"int_brand_sessions", "int_brand_shoppers", "int_brand_month_sessions", "int_brand_month_shoppers",
-            "int_product_session_steps", "tested_landings"}
+            "int_product_session_steps", "int_category_session_steps", "int_product_categories", "tested_landings"}
 INCREMENTAL = set(PARTITIONED) | APPENDED
 # dbt-athena's temporary table of an incremental build.
 TMP_SUFFIX = "__dbt_tmp"

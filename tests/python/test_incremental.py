@@ -10,6 +10,7 @@ builds go wrong (test_the_batches_hold_their_cases checks that they still do):
 - a file that repeats rows landed before (exact duplicates) under another name, beside new rows (a file whose
   whole content was landed before is skipped by the landing itself), and then a file of repeated rows only;
 - a product whose price changes from batch to batch;
+- a product that changes category, with sessions built before (category_funnel counts them in its new one);
 - a late order, earlier than a buyer's orders built before (it changes the order sequence of the later ones);
 - events with no session.
 
@@ -126,6 +127,9 @@ def test_the_batches_hold_their_cases():
     # The phone's price changes from batch to batch.
     prices = [{row["price"] for row in batch if row["product_id"] == "100"} for batch in (batch_1, batch_2, batch_3)]
     assert prices[0] == {"10.00"} and prices[1] == {"12.00"} and "9.00" in prices[2]
+    # The TV changes category in batch 2, after a session built in batch 1.
+    categories = [{row["category_id"] for row in batch if row["product_id"] == "300"} for batch in (batch_1, batch_2)]
+    assert categories[0] == {"2053013554415534427"} and categories[1] == {"2053013554415534428"}
     # Buyer 5's late order (batch 3) is earlier than the two built before.
     built = times(batch_1 + batch_2, user_id="5", event_type="purchase")
     late_order = times(batch_3, user_id="5", event_type="purchase")
@@ -183,3 +187,7 @@ def test_the_history_is_what_the_batches_say(builds):
         assert warehouse.sql("select count(*) from int_events_aggregated_to_user_sessions "
                              "where session_id is null").fetchone() == (1,)
         assert warehouse.sql("select events from dim_user where user_id = 4").fetchone() == (2,)
+        # The TV's sessions (s5a, s6, s5b) are all in its new category; its old one has no product left.
+        funnel = "select sessions_with_view, sessions_with_purchase from category_funnel where category_id = {}"
+        assert warehouse.sql(funnel.format(2053013554415534428)).fetchall() == [(1, 3)]
+        assert warehouse.sql(funnel.format(2053013554415534427)).fetchall() == []

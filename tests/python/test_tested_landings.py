@@ -27,7 +27,8 @@ SCOPED = {"fact_sessions": "last_landed_at", "int_events_aggregated_to_session_p
           "int_events_aggregated_to_user_sessions": "last_landed_at", "stg_clickstream__events": "last_landed_at",
           "int_brand_sessions": "first_landed_at", "int_brand_shoppers": "first_landed_at",
           "int_brand_month_sessions": "first_landed_at", "int_brand_month_shoppers": "first_landed_at",
-          "int_product_session_steps": "first_landed_at"}
+          "int_product_session_steps": "first_landed_at", "int_category_session_steps": "first_landed_at",
+          "int_product_categories": "first_landed_at"}
 
 
 def _watermarks(warehouse: Path) -> dict[str, str]:

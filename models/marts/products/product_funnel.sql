@@ -22,7 +22,7 @@ events_by_step as (
 
     select
         session_products.product_id,
-        {{ product_funnel_activity('session_products', with_sessions=false) }}
+        {{ product_funnel_activity('session_products') }}
 
     from session_products
     group by session_products.product_id
@@ -33,13 +33,11 @@ events_by_step as (
 sessions_by_step as (
 
     select
-        product_id,
-        count(case when event_type = 'view' then 1 end) as sessions_with_view,
-        count(case when event_type = 'cart' then 1 end) as sessions_with_cart,
-        count(case when event_type = 'purchase' then 1 end) as sessions_with_purchase
+        session_steps.product_id,
+        {{ sessions_at_each_step('session_steps') }}
 
     from session_steps
-    group by product_id
+    group by session_steps.product_id
 
 ),
 
