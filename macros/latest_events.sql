@@ -7,9 +7,11 @@
     `latest_times` holds each group's times once (`union`), so that an event at two of them is taken once, and
     the events are matched to them by an equi-join: a join on the key filtered by `event_at = a or event_at = b`
     would pair every event with its group first (30M rows for 0.2M kept on 30M events).
-    Staging is read by name twice, not through a CTE: DuckDB materializes a CTE read twice, here a copy of the
-    whole table. Ends with a comma: the model's own CTEs follow. -#}
-{% macro latest_events(key, latest_at, also={}) -%}
+    The events are the staging model's, or `events` (a relation with its columns). They are read by name twice,
+    not through a CTE: DuckDB materializes a CTE read twice, here a copy of the whole table. Ends with a comma:
+    the model's own CTEs follow. -#}
+{% macro latest_events(key, latest_at, also={}, events=none) -%}
+{%- set events = events or ref('stg_clickstream__events') -%}
 {%- set seen_columns = (also | list) + (latest_at | list) -%}
 seen as (
 
@@ -22,7 +24,7 @@ seen as (
         {{ aggregate }} as {{ name }}{{ ',' if not loop.last }}
         {%- endfor %}
 
-    from {{ ref('stg_clickstream__events') }}
+    from {{ events }}
     group by {{ key }}
 
 ),
@@ -49,7 +51,7 @@ latest_events as (
         seen.{{ name }}{{ ',' if not loop.last }}
         {%- endfor %}
 
-    from {{ ref('stg_clickstream__events') }} as events
+    from {{ events }} as events
     inner join latest_times
         on
             events.{{ key }} = latest_times.{{ key }}

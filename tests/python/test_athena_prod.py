@@ -54,9 +54,11 @@ PARTITIONED = {"stg_clickstream__events": "event_date",
                "fact_purchases": "purchase_date", "fact_sessions": "session_date"}
 # The incremental models (dbt_project.yml): the same five, each overwriting its day partitions; the sets of the
 # sessions and shoppers seen with each brand, of the sessions at each step of each product and category, and of
-# each product's categories, and the tested watermarks, only ever appended to.
+# each product's categories, the events products take their attributes from, and the tested watermarks, only
+# ever appended to.
 APPENDED = {"int_brand_sessions", "int_brand_shoppers", "int_brand_month_sessions", "int_brand_month_shoppers",
-            "int_product_session_steps", "int_category_session_steps", "int_product_categories", "tested_landings"}
+            "int_product_session_steps", "int_category_session_steps", "int_product_categories",
+            "int_product_first_and_latest_events", "tested_landings"}
 INCREMENTAL = set(PARTITIONED) | APPENDED
 # dbt-athena's temporary table of an incremental build.
 TMP_SUFFIX = "__dbt_tmp"

@@ -1,8 +1,11 @@
 with
 
--- When each product was first and last seen, and last seen with a brand; and its events at those last times.
+-- When each product was first and last seen, and last seen with a brand; and its events at those last times,
+-- from the events that were at a product's first or latest times when built (a small part of them, which
+-- holds every event at those times: int_product_first_and_latest_events).
 {{ latest_events(
     key='product_id',
+    events=ref('int_product_first_and_latest_events'),
     latest_at={
         'last_seen_at': 'max(event_at)',
         'last_branded_at': 'max(case when brand is not null then event_at end)',
