@@ -2,19 +2,14 @@
     (a list of 'brand' and/or 'category_main', the product's current ones, 'unknown' when it has none). A
     session abandons its cart when it has a cart event and ends without any purchase (fact_sessions), so the
     segments of a month describe the same sessions as cart_abandonment_monthly, which is the cut with no
-    segment. One body for every cut. -#}
+    segment. One body for every cut, over the session-products with a cart or a removal
+    (fact_cart_activity). -#}
 {% macro cart_abandonment_segments(segments) -%}
 with
 
-session_products as (
+cart_rows as (
 
-    select * from {{ ref('int_events_aggregated_to_session_products') }}
-
-),
-
-sessions as (
-
-    select * from {{ ref('fact_sessions') }}
+    select * from {{ ref('fact_cart_activity') }}
 
 ),
 
@@ -27,25 +22,20 @@ products as (
 cart_activity as (
 
     select
-        sessions.month_start_date,
+        cart_rows.month_start_date,
         {%- for segment in segments %}
         coalesce(products.{{ segment }}, 'unknown') as {{ segment }},
         {%- endfor %}
-        session_products.session_id,
-        session_products.carts > 0 as has_cart,
-        session_products.carts > 0 and not sessions.has_purchase as is_abandoned,
-        session_products.carts,
-        session_products.removals,
-        session_products.cart_value
+        cart_rows.session_id,
+        cart_rows.has_cart,
+        cart_rows.is_abandoned,
+        cart_rows.carts,
+        cart_rows.removals,
+        cart_rows.cart_value
 
-    from session_products
-    inner join sessions
-        on session_products.session_id = sessions.session_id
+    from cart_rows
     inner join products
-        on session_products.product_id = products.product_id
-    where
-        session_products.carts > 0
-        or session_products.removals > 0
+        on cart_rows.product_id = products.product_id
 
 ),
 
