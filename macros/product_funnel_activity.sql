@@ -1,6 +1,6 @@
 {#- The product funnel's event counts, as aggregate columns over rows that carry them (`relation`: the alias of
-    int_events_aggregated_to_session_products, or of product_funnel to add products up): the events of each
-    step and the revenue. One definition for product_funnel and category_funnel. -#}
+    int_events_aggregated_to_product_days, or of product_funnel to add products up): the events of each step
+    and the revenue. One definition for product_funnel and category_funnel. -#}
 {% macro product_funnel_activity(relation) -%}
     cast(sum({{ relation }}.views) as bigint) as views,
     cast(sum({{ relation }}.carts) as bigint) as carts,

@@ -34,7 +34,8 @@ BIN = Path(sys.executable).parent
 BATCHES = PROJECT / "tests" / "fixtures" / "incremental"
 # The models the incremental builds update in place; every other model is rebuilt whole by each build.
 INCREMENTAL = ["stg_clickstream__events", "int_events_aggregated_to_session_products",
-               "int_events_aggregated_to_user_sessions", "fact_sessions", "fact_purchases"]
+               "int_events_aggregated_to_user_sessions", "fact_sessions", "fact_purchases",
+               "int_events_aggregated_to_product_days"]
 # The set of events that were at their product's first or latest time when built: an incremental build keeps
 # those a later event has replaced, so it holds more rows than a full refresh (checked apart).
 PRODUCT_EVENTS = "int_product_first_and_latest_events"
@@ -179,6 +180,7 @@ def test_a_build_with_nothing_new_reads_no_day_and_changes_nothing(builds):
     # Staging and the purchases pick the days to read when they are compiled: none.
     assert "where false" in builds["sql_with_nothing_new"]["stg_clickstream__events"]
     assert "and false" in builds["sql_with_nothing_new"]["fact_purchases"]
+    assert "where false" in builds["sql_with_nothing_new"]["int_events_aggregated_to_product_days"]
     assert builds["after_nothing_new"] == builds["incremental"]
 
 

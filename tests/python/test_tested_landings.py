@@ -28,7 +28,8 @@ SCOPED = {"fact_sessions": "last_landed_at", "int_events_aggregated_to_session_p
           "int_brand_sessions": "first_landed_at", "int_brand_shoppers": "first_landed_at",
           "int_brand_month_sessions": "first_landed_at", "int_brand_month_shoppers": "first_landed_at",
           "int_product_session_steps": "first_landed_at", "int_category_session_steps": "first_landed_at",
-          "int_product_categories": "first_landed_at", "int_product_first_and_latest_events": "landed_at"}
+          "int_product_categories": "first_landed_at", "int_product_first_and_latest_events": "landed_at",
+          "int_events_aggregated_to_product_days": "last_landed_at"}
 
 
 def _watermarks(warehouse: Path) -> dict[str, str]:

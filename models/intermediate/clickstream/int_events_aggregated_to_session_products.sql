@@ -20,18 +20,7 @@ session_products as (
         max(event_at) as last_event_at,
         min(case when event_type = 'view' then event_at end) as first_viewed_at,
         count(*) as events,
-        count(case when event_type = 'view' then 1 end) as views,
-        count(case when event_type = 'cart' then 1 end) as carts,
-        count(case when event_type = 'remove_from_cart' then 1 end) as removals,
-        count(case when event_type = 'purchase' then 1 end) as purchases,
-        coalesce(
-            sum(case when event_type = 'cart' then price end),
-            0
-        ) as cart_value,
-        coalesce(
-            sum(case when event_type = 'purchase' then price end),
-            0
-        ) as revenue,
+        {{ event_activity() }},
         max(landed_at) as last_landed_at,
         -- Last: the partition column on Athena (dbt_project.yml).
         cast(min(event_at) as date) as first_event_date

@@ -1,8 +1,8 @@
 with
 
-session_products as (
+product_days as (
 
-    select * from {{ ref('int_events_aggregated_to_session_products') }}
+    select * from {{ ref('int_events_aggregated_to_product_days') }}
 
 ),
 
@@ -21,11 +21,11 @@ session_steps as (
 events_by_step as (
 
     select
-        session_products.product_id,
-        {{ product_funnel_activity('session_products') }}
+        product_days.product_id,
+        {{ product_funnel_activity('product_days') }}
 
-    from session_products
-    group by session_products.product_id
+    from product_days
+    group by product_days.product_id
 
 ),
 
