@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import PROJECT, dev_environment
-from test_incremental import BATCHES, _run, _tables
+from test_incremental import BATCHES, _run, _tables, differences_from_a_full_refresh
 
 BIN = Path(sys.executable).parent
 NOT_REES46 = "when,what\n2019-10-02,bought\n"
@@ -135,7 +135,7 @@ def test_the_daily_runs_equal_a_full_refresh(days):
     full_refresh, daily = days["full_refresh"], days["fixed"]
     # The full refresh builds the generic tests' fixtures as well, which the daily run leaves out.
     assert "fact_purchases" in daily and daily.keys() <= full_refresh.keys()
-    assert [name for name in daily if daily[name] != full_refresh[name]] == []
+    assert differences_from_a_full_refresh(daily, full_refresh) == []
 
 
 def test_the_landing_stopping_builds_nothing(tmp_path):

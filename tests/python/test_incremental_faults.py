@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PROJECT, dev_environment
-from test_incremental import BATCHES, _run, _tables
+from test_incremental import BATCHES, _run, _tables, differences_from_a_full_refresh
 
 BIN = Path(sys.executable).parent
 # The models, seeds and snapshot, as the daily run builds them (the data tests are the other module's concern).
@@ -72,9 +72,9 @@ def _equals_a_full_refresh(built: dict) -> None:
     shutil.copy(built["warehouse"], built["work"] / "incremental.duckdb")
     _run([*BUILD, "--full-refresh"], built["environ"])
     full_refresh = _tables(built["warehouse"])
-    different = [name for name in full_refresh if incremental.get(name) != full_refresh[name]]
-    assert not different, different
     assert incremental.keys() == full_refresh.keys()
+    different = differences_from_a_full_refresh(incremental, full_refresh)
+    assert not different, different
 
 
 def test_a_bare_build_during_a_publish_stops_with_one_line_and_changes_nothing(built):
