@@ -1,4 +1,4 @@
--- What each session did with each product, aggregated once: the product funnel, cart abandonment and sales
+-- What each session did with each product, aggregated once: the user-sessions, the cart activity and sales
 -- velocity read this instead of the events. Incremental (dbt_project.yml), as the user-sessions: the
 -- user-sessions with events landed since the last build have all of their products recomputed from all of
 -- their events, and are written with the other rows of the days they fall on (whole days).
