@@ -135,10 +135,13 @@ def test_a_landing_killed_mid_publish_stops_the_locked_build_until_a_landing_und
 
 
 # Killed when dbt says a model has started (somewhere inside it or just before) or has ended (the models downstream
-# have not read its rows yet): the staging model first, whose watermark the others follow.
+# have not read its rows yet): the staging model first, whose watermark the others follow; then a table
+# incremental by day, and a set that only grows (appended to, then its readers killed before they read it).
 @pytest.mark.parametrize(("moment", "model"), [("OK", "stg_clickstream__events"),
                                                ("START", "int_events_aggregated_to_session_products"),
-                                               ("OK", "int_events_aggregated_to_user_sessions")])
+                                               ("OK", "int_events_aggregated_to_user_sessions"),
+                                               ("START", "int_events_aggregated_to_product_days"),
+                                               ("OK", "int_product_first_and_latest_events")])
 def test_a_build_killed_then_built_again_equals_a_full_refresh(built, moment, model):
     _run([sys.executable, "-m", "ingest", "land", str(BATCHES / "batch-2.csv"),
           str(BATCHES / "late-2019-10-01.csv")], built["environ"])
