@@ -34,46 +34,16 @@ candidates as (
 
 ),
 
-extremes as (
-
-    select
-        product_id,
-        min(event_at) as first_seen_at,
-        max(event_at) as last_seen_at,
-        max(case when brand is not null then event_at end) as last_branded_at
-
-    from candidates
-    group by product_id
-
-),
-
--- Each product's extreme times, one per row, for an equi-join (an event at two of them is taken once).
-extreme_times as (
-
-    select
-        product_id,
-        first_seen_at as event_at
-
-    from extremes
-
-    union
-
-    select
-        product_id,
-        last_seen_at as event_at
-
-    from extremes
-
-    union
-
-    select
-        product_id,
-        last_branded_at as event_at
-
-    from extremes
-    where last_branded_at is not null
-
-),
+-- Each product's first, latest and latest branded times, from the new events and the rows held for them.
+{{ latest_times(
+    key='product_id',
+    events='candidates',
+    latest_at={
+        'first_seen_at': 'min(event_at)',
+        'last_seen_at': 'max(event_at)',
+        'last_branded_at': 'max(case when brand is not null then event_at end)',
+    },
+) }}
 
 new_events as (
 
@@ -89,10 +59,10 @@ final as (
 
     select new_events.*
     from new_events
-    inner join extreme_times
+    inner join latest_times
         on
-            new_events.product_id = extreme_times.product_id
-            and new_events.event_at = extreme_times.event_at
+            new_events.product_id = latest_times.product_id
+            and new_events.event_at = latest_times.event_at
     {%- if is_incremental() %}
     where not exists (
         select 1
