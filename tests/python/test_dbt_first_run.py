@@ -3,6 +3,7 @@
 - the prod target with no ATHENA_* settings: profiles.yml names the missing variable and docs/aws.md;
 - the prod target with no AWS credentials: dbt-athena calls Glue before any project macro runs (docs/aws.md), so
   `make build` and `make daily` (through `make check-prod`) say it first, instead of a botocore traceback;
+- a thread count that is not a whole number of 1 or more (DUCKDB_THREADS, ATHENA_THREADS): the variable named;
 - `dbt build` on the dev target before anything is landed: an on-run-start check instead of DuckDB's
   "No files found".
 """
@@ -50,6 +51,26 @@ def test_prod_without_settings_names_the_variable_and_the_docs(tmp_path):
     assert ("Env var required but not provided: 'ATHENA_S3_DATA_DIR: set it to the S3 folder for the prod "
             "tables, e.g. s3://bucket/tables/ (docs/aws.md)'") in output
     assert "Traceback" not in output
+
+
+@pytest.mark.parametrize("target, variable", [("dev", "DUCKDB_THREADS"), ("prod", "ATHENA_THREADS")])
+@pytest.mark.parametrize("value", ["0", "-2", "two"])
+def test_threads_that_are_not_a_count_name_the_variable(tmp_path, target, variable, value):
+    settings = {variable: value, "ATHENA_S3_DATA_DIR": "s3://clickstream-warehouse/tables/"}
+    done = _run([str(BIN / "dbt"), "--no-use-colors", "debug", "--target", target], _environment(tmp_path, **settings))
+    assert done.returncode != 0
+    output = done.stdout + done.stderr
+    assert (f"Env var required but not provided: '{variable}: set it to the number of models to build at once, "
+            "1 or more'") in output
+    assert "Traceback" not in output
+
+
+@pytest.mark.parametrize("value, threads", [("1", 1), ("3", 3), ("", 2)])
+def test_threads_of_the_dev_target_come_from_the_environment(tmp_path, value, threads):
+    environ = _environment(tmp_path, DUCKDB_THREADS=value, DUCKDB_PATH=str(tmp_path / "warehouse.duckdb"))
+    done = _run([str(BIN / "dbt"), "--no-use-colors", "seed", "--select", "iso_weekdays"], environ)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"Concurrency: {threads} threads (target='dev')" in done.stdout
 
 
 def test_prod_without_credentials_is_one_line(tmp_path, moto_server):
