@@ -72,11 +72,13 @@ def reference_project(work: Path) -> Path:
 
 
 def run_reference(python: Path, raw: Path, work: Path, events: int) -> Measurement:
+    """The reference in Spark's local mode, its driver bound to the loopback address: left alone, Spark binds to
+    the address the host name resolves to."""
     out = work / "spark-out"
     shutil.rmtree(out, ignore_errors=True)
     return measure("PySpark reference (land + models)", [str(python), str(REFERENCE), "--project",
                                                          str(reference_project(work)), "--out", str(out), str(raw)],
-                   events)
+                   events, {"SPARK_LOCAL_IP": "127.0.0.1"})
 
 
 def main() -> int:
