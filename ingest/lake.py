@@ -194,6 +194,15 @@ def _abandoned(holder: bytes | None) -> bool:
         return False
 
 
+def _running(holder: bytes | None) -> bool:
+    """True when the holder names a process that runs, on this machine or (as far as one can tell) another."""
+    try:
+        who = json.loads(holder or b"")
+        return who["host"] != socket.gethostname() or _pid_alive(int(who["pid"]))
+    except (ValueError, KeyError, TypeError):
+        return False
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -248,7 +257,7 @@ class LocalLake(Lake):
             handle = (self.root / LOCK).open("a+b")
         try:
             # flock: the kernel releases it when the holder dies, even on kill -9.
-            deadline, waited = time.monotonic() + timeout, False
+            deadline, waited, polls = time.monotonic() + timeout, False, 0
             while True:
                 try:
                     fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -258,9 +267,12 @@ class LocalLake(Lake):
                     holder = handle.read()
                     if time.monotonic() >= deadline:
                         raise _gave_up(self, holder, timeout, "") from None
-                    if not waited:
+                    # The holder names itself just after it takes the lock: until then the file is empty or
+                    # names the holder before. Said once it names a running process, or after one poll.
+                    if not waited and (_running(holder) or polls):
                         _waiting(self, holder, timeout)
                         waited = True
+                    polls += 1
                     time.sleep(_LOCK_POLL_SECONDS)
             with self.storage_errors():
                 handle.seek(0)

@@ -335,6 +335,43 @@ def test_a_landing_that_cannot_get_the_lock_gives_up_with_one_line(tmp_path, cap
     assert lake_files(lake) == []
 
 
+def test_a_waiting_landing_names_the_holder_once_it_has_named_itself(tmp_path, caplog, monkeypatch):
+    """A holder names itself just after it takes the lock; until then the lock file still names the landing
+    before, a process that has ended. The waiting landing names the new holder, not that one."""
+    import fcntl
+    import json
+    import logging
+    import socket
+    import types
+
+    lake = tmp_path / "lake"
+    lake.mkdir()
+    ended = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                               text=True, check=True).stdout)
+    holder = {"role": "landing", "host": socket.gethostname(), "since": "2026-11-29T00:00:00+00:00"}
+    (lake / "_lock").write_text(json.dumps({**holder, "pid": ended}))
+    with (lake / "_lock").open("r+b") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+
+        def holder_names_itself(seconds: float) -> None:  # while the waiting landing sleeps between two polls
+            held.seek(0)
+            held.truncate()
+            held.write(json.dumps({**holder, "pid": os.getpid()}).encode())
+            held.flush()
+            time.sleep(seconds)
+
+        monkeypatch.setattr(lake_module, "time", types.SimpleNamespace(monotonic=time.monotonic,
+                                                                       sleep=holder_names_itself))
+        caplog.set_level(logging.INFO)
+        status = main(["land", str(_write(tmp_path / "a.csv", _rows(2))), "--lake", str(lake), "--wait", "1"])
+
+    assert status == 2
+    waiting = [record.getMessage() for record in caplog.records if record.getMessage().startswith("waiting")]
+    assert len(waiting) == 1
+    assert f"waiting for the landing started 2026-11-29T00:00:00+00:00 by process {os.getpid()} on" in waiting[0]
+    assert lake_files(lake) == []
+
+
 def test_s3_landings_take_turns(aws, tmp_path, capsys):
     import boto3
 
