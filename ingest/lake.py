@@ -177,30 +177,31 @@ def _role(holder: bytes | None) -> str:
     return role if role in _DOES else LANDING
 
 
-def _describe(holder: bytes | None) -> str:
+def _who(holder: bytes | None) -> dict | None:
+    """The holder's record (host, pid, since), or None when the lock file names no one (empty, or cut short)."""
     try:
         who = json.loads(holder or b"")
-        return f"the {_role(holder)} started {who['since']} by process {who['pid']} on {who['host']}"
+        return {"host": who["host"], "pid": int(who["pid"]), "since": who["since"]}
     except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _describe(holder: bytes | None) -> str:
+    who = _who(holder)
+    if who is None:
         return "another landing"
+    return f"the {_role(holder)} started {who['since']} by process {who['pid']} on {who['host']}"
 
 
 def _abandoned(holder: bytes | None) -> bool:
     """True when the holder is a process of this machine that no longer runs (a landing that was killed)."""
-    try:
-        who = json.loads(holder or b"")
-        return who["host"] == socket.gethostname() and not _pid_alive(int(who["pid"]))
-    except (ValueError, KeyError, TypeError):
-        return False
+    who = _who(holder)
+    return who is not None and who["host"] == socket.gethostname() and not _pid_alive(who["pid"])
 
 
 def _running(holder: bytes | None) -> bool:
     """True when the holder names a process that runs, on this machine or (as far as one can tell) another."""
-    try:
-        who = json.loads(holder or b"")
-        return who["host"] != socket.gethostname() or _pid_alive(int(who["pid"]))
-    except (ValueError, KeyError, TypeError):
-        return False
+    return _who(holder) is not None and not _abandoned(holder)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -268,7 +269,7 @@ class LocalLake(Lake):
                     if time.monotonic() >= deadline:
                         raise _gave_up(self, holder, timeout, "") from None
                     # The holder names itself just after it takes the lock: until then the file is empty or
-                    # names the holder before. Said once it names a running process, or after one poll.
+                    # names the holder before.
                     if not waited and (_running(holder) or polls):
                         _waiting(self, holder, timeout)
                         waited = True
@@ -348,7 +349,7 @@ class S3Lake(Lake):
         """A lock object created only if absent (a conditional put, If-None-Match: *)."""
         from botocore.exceptions import ClientError
 
-        deadline, waited = time.monotonic() + timeout, False
+        deadline, waited, polls = time.monotonic() + timeout, False, 0
         with self.storage_errors():
             while True:
                 try:
@@ -365,9 +366,11 @@ class S3Lake(Lake):
                 if time.monotonic() >= deadline:
                     raise _gave_up(self, holder, timeout, f"If no landing or build is running (one killed on "
                                    f"another machine leaves its lock), remove {self.path(LOCK)}.")
-                if not waited:
+                # The lock can go between the failed put and the read (holder None): the next poll says who.
+                if not waited and (_running(holder) or polls):
                     _waiting(self, holder, timeout)
                     waited = True
+                polls += 1
                 time.sleep(_LOCK_POLL_SECONDS)
         try:
             yield None
