@@ -1,5 +1,7 @@
 -- Sessions are counted once per category, however many of its products they touched: the per-product
 -- counts of product_funnel do not add up to these. A product is in its current category (dim_product).
+-- The session-product steps are read by name twice below, not through a CTE: DuckDB materializes a CTE that
+-- is read twice, here a copy of the whole set (0.4 s of this model's 1.4 s on 30M generated events).
 with
 
 product_funnel as (
@@ -17,12 +19,6 @@ categories as (
 products as (
 
     select * from {{ ref('dim_product') }}
-
-),
-
-session_steps as (
-
-    select * from {{ ref('int_product_session_steps') }}
 
 ),
 
@@ -66,7 +62,7 @@ recategorized_products as (
 recategorized_sessions as (
 
     select distinct session_steps.session_id
-    from session_steps
+    from {{ ref('int_product_session_steps') }} as session_steps
     inner join recategorized_products
         on session_steps.product_id = recategorized_products.product_id
 
@@ -79,7 +75,7 @@ recategorized_steps as (
         session_steps.session_id,
         session_steps.event_type
 
-    from session_steps
+    from {{ ref('int_product_session_steps') }} as session_steps
     inner join recategorized_sessions
         on session_steps.session_id = recategorized_sessions.session_id
     inner join products
