@@ -15,13 +15,13 @@ DBT = Path(sys.executable).parent / "dbt"
 
 def _listed(tmp_path: Path, *selection: str) -> dict[str, bool]:
     """unique_id of every node `dbt ls` lists for the selection: whether it is a fixture of the generic tests (a
-    seed tagged test_fixture, or a test declared in tests/fixtures/)."""
+    seed tagged test_fixture, or a test declared beside them in seeds/generic_test_fixtures/)."""
     environ = dev_environment(tmp_path, tmp_path / "lake", ":memory:")
     listed = subprocess.run([str(DBT), "ls", "--quiet", "--output", "json", *selection], cwd=PROJECT, env=environ,
                             capture_output=True, text=True, check=True)
     nodes = [json.loads(line) for line in listed.stdout.splitlines() if line.startswith("{")]
     return {node["unique_id"]: "test_fixture" in node.get("tags", [])
-            or node.get("original_file_path", "").startswith("tests/fixtures/") for node in nodes}
+            or node.get("original_file_path", "").startswith("seeds/generic_test_fixtures/") for node in nodes}
 
 
 def test_the_daily_run_leaves_out_only_the_tests_of_the_code(tmp_path):
