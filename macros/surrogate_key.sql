@@ -17,18 +17,16 @@
     {{ dbt.hash(dbt.concat(fields)) }}
 {%- endmacro %}
 
-{#- DuckDB: two 64-bit hashes of the typed columns, chained in opposite orders, as 32 hex digits (the shape
-    of an md5). Hashing typed values needs no cast to text: on the staging table this costs a third of md5
-    over the joined text. DuckDB's hash may change between DuckDB versions; the warehouse is always rebuilt
-    from the lake, so no key outlives one. -#}
+{#- DuckDB: two 64-bit hashes of the typed columns, chained in opposite orders, as one unsigned 128-bit integer
+    (the size of an md5). Hashing typed values needs no cast to text, and a number needs no formatting: on the
+    staging table of 10M events the key as 32 hex digits cost 1.5 s of the model's 9.3, this one almost nothing,
+    and the tests and joins on it compare 16 bytes. DuckDB's hash may change between DuckDB versions; the
+    warehouse is always rebuilt from the lake, so no key outlives one. -#}
 {% macro duckdb__surrogate_key(columns) -%}
     {%- if columns | length < 2 -%}
         {{ clickstream.default__surrogate_key(columns) }}
     {%- else -%}
-        printf(
-            '%016x%016x',
-            hash({{ columns | join(', ') }}),
-            hash({{ columns | reverse | join(', ') }})
-        )
+        (cast(hash({{ columns | join(', ') }}) as uhugeint) << 64)
+        | cast(hash({{ columns | reverse | join(', ') }}) as uhugeint)
     {%- endif -%}
 {%- endmacro %}
