@@ -37,19 +37,30 @@
     built) takes date literals (`of_date_column`): Athena compares a date with no string. -#}
 {% macro in_dates(column, dates_query, of_date_column=false) -%}
     {%- set dates = [] -%}
-    {%- if execute -%}
-        {%- for row in run_query(dates_query).rows -%}
-            {%- if row[0] is not none -%}
-                {%- set literal = "'" ~ (row[0] | string)[:10] ~ "'" -%}
-                {%- do dates.append("cast(" ~ literal ~ " as date)" if of_date_column else literal) -%}
-            {%- endif -%}
-        {%- endfor -%}
-    {%- endif -%}
+    {%- for day in dates_returned_by(dates_query) -%}
+        {%- set literal = "'" ~ day ~ "'" -%}
+        {%- do dates.append("cast(" ~ literal ~ " as date)" if of_date_column else literal) -%}
+    {%- endfor -%}
     {%- if dates -%}
-        {{ column }} in ({{ dates | sort | join(', ') }})
+        {{ column }} in ({{ dates | join(', ') }})
     {%- else -%}
         false
     {%- endif -%}
+{%- endmacro %}
+
+{#- The distinct dates (or timestamps) in the first column of what `dates_query` returns, as 'YYYY-MM-DD' strings
+    in order, nulls left out; run when the calling node is compiled (none when dbt only parses). -#}
+{% macro dates_returned_by(dates_query) -%}
+    {%- set dates = [] -%}
+    {%- if execute -%}
+        {%- for row in run_query(dates_query).rows -%}
+            {%- set day = (row[0] | string)[:10] if row[0] is not none else none -%}
+            {%- if day is not none and day not in dates -%}
+                {%- do dates.append(day) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- do return(dates | sort) -%}
 {%- endmacro %}
 
 {#- The CTEs with which a model at user-session grain (or finer) finds, in an incremental build, the user-sessions

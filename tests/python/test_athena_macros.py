@@ -35,7 +35,7 @@ RENDERINGS = {
         "athena": "lower(to_hex(md5(to_utf8(cast(coalesce(cast(a as VARCHAR), '_null_') as varchar)))))",
     },
     "clickstream.surrogate_key(['a', 'b'])": {
-        "duckdb": "printf( '%016x%016x', hash(a, b), hash(b, a) )",
+        "duckdb": "(cast(hash(a, b) as uhugeint) << 64) | cast(hash(b, a) as uhugeint)",
         "athena": "lower(to_hex(md5(to_utf8(cast(coalesce(cast(a as VARCHAR), '_null_') || '|' || "
                   "coalesce(cast(b as VARCHAR), '_null_') as varchar)))))",
     },

@@ -108,7 +108,9 @@ def builds(tmp_path_factory) -> dict:
     shutil.copy(warehouse, work / "incremental.duckdb")
     tested = _count(warehouse, "tested_landings")
     build("--full-refresh")
+    staging_of_the_full_refresh = next((work / "target" / "run").rglob("stg_clickstream__events.sql")).read_text()
     return {"tested_landings_before_and_after_the_full_refresh": (tested, _count(warehouse, "tested_landings")),
+            "staging_sql_of_the_full_refresh": staging_of_the_full_refresh,
             "incremental": incremental, "after_nothing_new": after_nothing_new,
             "full_refresh": _tables(warehouse), "sql_with_nothing_new": compiled,
             "warehouse_with_nothing_new": work / "incremental.duckdb", "warehouse": warehouse}
@@ -189,6 +191,21 @@ def test_a_build_with_nothing_new_reads_no_day_and_changes_nothing(builds):
     assert "and false" in builds["sql_with_nothing_new"]["fact_purchases"]
     assert "where false" in builds["sql_with_nothing_new"]["int_events_aggregated_to_product_days"]
     assert builds["after_nothing_new"] == builds["incremental"]
+
+
+def test_a_full_build_groups_each_day_apart_and_writes_staging_in_day_order(builds):
+    """On DuckDB, staging reads and groups each day of the lake in its own branch of a `union all`
+    (macros/engine/for_each_day.sql), and the rows come out one day after another with no sort: the order
+    DuckDB's zone maps need for a daily build to skip the row groups of the other days."""
+    with duckdb.connect(str(builds["warehouse"]), read_only=True) as warehouse:
+        [(days,)] = warehouse.sql("select count(distinct event_date) from stg_clickstream__events").fetchall()
+        [(out_of_order,)] = warehouse.sql(
+            "select count(*) from (select event_date < lag(event_date) over (order by rowid) as is_earlier "
+            "from stg_clickstream__events) where is_earlier").fetchall()
+    sql = builds["staging_sql_of_the_full_refresh"]
+    assert days > 2
+    assert sql.count("union all") == days - 1 and "order by" not in sql
+    assert out_of_order == 0
 
 
 def test_each_session_model_reads_after_its_own_latest_landing_written_as_a_literal(builds):

@@ -6,15 +6,20 @@
     'event_at', 'event_type', 'product_id', 'category_id', 'category_code', 'brand', 'price', 'user_id',
     'session_id'
 ] %}
+{#- The days this build writes: every day of the lake on a full build, else those with rows landed since. -#}
+{%- set days_query = 'select distinct event_date from ' ~ source('clickstream', 'events') %}
+{%- if is_incremental() %}
+    {%- set days_query = days_query ~ ' where landed_at > ' ~ landed_watermark('last_landed_at') %}
+{%- endif %}
+{#- An event's duplicates share its time, so its day: the days are built apart where the engine gains by it,
+    each by the query in this block (macros/engine/for_each_day.sql). -#}
+{% call(rows_of_the_days) for_each_day('event_date', days_query, every_day=not is_incremental()) %}
 with
 
 source as (
 
     select * from {{ source('clickstream', 'events') }}
-    {%- if is_incremental() %}
-    where {{ in_dates('event_date', 'select distinct event_date from ' ~ source('clickstream', 'events')
-        ~ ' where landed_at > ' ~ landed_watermark('last_landed_at')) }}
-    {%- endif %}
+    where {{ rows_of_the_days }}
 
 ),
 
@@ -65,4 +70,4 @@ final as (
 )
 
 select * from final
-{{ cluster_by('event_date') }}
+{%- endcall %}
