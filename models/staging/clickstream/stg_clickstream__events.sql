@@ -6,10 +6,14 @@
     'event_at', 'event_type', 'product_id', 'category_id', 'category_code', 'brand', 'price', 'user_id',
     'session_id'
 ] %}
+{#- Only the rows of the landings completed when the build starts: never part of a landing
+    (macros/completed_landings.sql). -#}
+{%- set completed = of_completed_landings('landed_at') %}
 {#- The days this build writes: every day of the lake on a full build, else those with rows landed since. -#}
 {%- set days_query = 'select distinct event_date from ' ~ source('clickstream', 'events') %}
+{%- set days_query = days_query ~ ' where ' ~ completed %}
 {%- if is_incremental() %}
-    {%- set days_query = days_query ~ ' where landed_at > ' ~ landed_watermark('last_landed_at') %}
+    {%- set days_query = days_query ~ ' and landed_at > ' ~ landed_watermark('last_landed_at') %}
 {%- endif %}
 {#- An event's duplicates share its time, so its day: the days are built apart where the engine gains by it,
     each by the query in this block (macros/engine/for_each_day.sql). -#}
@@ -19,7 +23,7 @@ with
 source as (
 
     select * from {{ source('clickstream', 'events') }}
-    where {{ rows_of_the_days }}
+    where {{ rows_of_the_days }} and {{ completed }}
 
 ),
 
