@@ -20,8 +20,10 @@
 {#- DuckDB: two 64-bit hashes of the typed columns, chained in opposite orders, as one unsigned 128-bit integer
     (the size of an md5). Hashing typed values needs no cast to text, and a number needs no formatting: on the
     staging table of 10M events the key as 32 hex digits cost 1.5 s of the model's 9.3, this one almost nothing,
-    and the tests and joins on it compare 16 bytes. DuckDB's hash may change between DuckDB versions; the
-    warehouse is always rebuilt from the lake, so no key outlives one. -#}
+    and the tests and joins on it compare 16 bytes. DuckDB's hash may change between DuckDB versions, and
+    incremental builds add keys next to those built before: so an incremental build stops, with one line, when
+    a built event's key is not what this DuckDB gives it (macros/check_lake.sql), until `--full-refresh` has
+    keyed every event again. -#}
 {% macro duckdb__surrogate_key(columns) -%}
     {%- if columns | length < 2 -%}
         {{ clickstream.default__surrogate_key(columns) }}

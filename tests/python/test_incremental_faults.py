@@ -22,6 +22,7 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 from conftest import PROJECT, dev_environment
 from test_incremental import BATCHES, _run, _tables, differences_from_a_full_refresh
@@ -133,6 +134,24 @@ def test_a_landing_killed_mid_publish_is_never_read_and_stops_the_locked_build_u
     assert not list((built["lake"] / "_pending").iterdir())
     _run([str(BIN / "ingest"), "locked", "--", *BUILD], built["environ"])
     _equals_a_full_refresh(built)
+
+
+def test_a_warehouse_keyed_otherwise_stops_an_incremental_build_with_one_line(built):
+    # What a DuckDB upgrade whose hash differs would leave: built events whose keys this DuckDB does not give them.
+    with duckdb.connect(str(built["warehouse"])) as connection:
+        connection.execute("update stg_clickstream__events set event_id = event_id + 1")
+    before = _tables(built["warehouse"])
+    _run([sys.executable, "-m", "ingest", "land", str(BATCHES / "batch-2.csv")], built["environ"])
+    done = subprocess.run(BUILD, cwd=PROJECT, env=built["environ"], capture_output=True, text=True, timeout=600)
+    assert done.returncode != 0
+    assert (f"the events in the warehouse at {built['warehouse']} are keyed otherwise than this DuckDB keys them "
+            "(built by another DuckDB version, or an older version of this project): rebuild it whole with "
+            "`dbt build --full-refresh`, which reads the lake again") in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+    assert _tables(built["warehouse"]) == before
+    # The full refresh keys every event again; the next incremental build runs.
+    _run([*BUILD, "--full-refresh"], built["environ"])
+    _run(BUILD, built["environ"])
 
 
 # Killed when dbt says a model has started (somewhere inside it or just before) or has ended (the models downstream

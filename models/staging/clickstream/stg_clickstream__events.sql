@@ -1,11 +1,8 @@
 -- Incremental (dbt_project.yml): a build rewrites only the days that received rows landed since the last
 -- build, each day whole, from all of its lake rows. So an exact duplicate of an event built before, landed
 -- later in another file, is still kept once, and a late file for a day built long ago is taken in.
-{#- What makes an event: two rows equal in all of these are one event, whatever their landing. -#}
-{%- set event_columns = [
-    'event_at', 'event_type', 'product_id', 'category_id', 'category_code', 'brand', 'price', 'user_id',
-    'session_id'
-] %}
+{#- What makes an event (macros/event_columns.sql). -#}
+{%- set event_columns = event_columns() %}
 {#- Only the rows of the landings completed when the build starts: never part of a landing
     (macros/completed_landings.sql). -#}
 {%- set completed = of_completed_landings('landed_at') %}
