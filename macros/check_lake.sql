@@ -11,8 +11,13 @@
     {%- if execute and target.type == 'duckdb' and flags.WHICH in ['build', 'run']
         and 'model.clickstream.stg_clickstream__events' in selected_resources -%}
         {%- set lake = env_var('LAKE_URI', 'data/lake') -%}
-        {%- set events = run_query('select count(*) from glob(' ~ lake_glob('events/event_date=*/*.parquet') ~ ')') -%}
-        {%- if events.rows[0][0] == 0 -%}
+        {#- A lake whose only files are those of a first landing killed mid-publish holds no event either:
+            staging reads the completed landings only (completed_landings.sql), those with a manifest entry. -#}
+        {%- set files = run_query(
+            'select (select count(*) from glob(' ~ lake_glob('events/event_date=*/*.parquet') ~ ')),'
+            ~ ' (select count(*) from glob(' ~ lake_glob('_manifest/*.json') ~ '))'
+        ).rows[0] -%}
+        {%- if files[0] == 0 or files[1] == 0 -%}
             {{ exceptions.raise_compiler_error(
                 "no events in the lake at " ~ lake ~ ": land data first with `ingest land SRC` (LAKE_URI="
                 ~ lake ~ ") or run `make demo`"

@@ -136,6 +136,25 @@ def test_a_landing_killed_mid_publish_is_never_read_and_stops_the_locked_build_u
     _equals_a_full_refresh(built)
 
 
+def test_a_first_landing_killed_mid_publish_leaves_no_events_to_build(tmp_path):
+    lake = tmp_path / "lake"
+    fresh = {"environ": dev_environment(tmp_path, lake, tmp_path / "warehouse.duckdb"), "work": tmp_path,
+             "lake": lake}
+    landing, _ = _start_paused_landing(fresh, BATCHES / "batch-1.csv")
+    landing.send_signal(signal.SIGKILL)
+    landing.wait(timeout=60)
+    assert list((lake / "events").rglob("*.parquet"))  # one file published, no manifest entry
+    done = subprocess.run(BUILD, cwd=PROJECT, env=fresh["environ"], capture_output=True, text=True, timeout=600)
+    assert done.returncode != 0
+    assert f"no events in the lake at {lake}: land data first with `ingest land SRC`" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+    # The landing again undoes the killed one and lands the file whole.
+    _run([sys.executable, "-m", "ingest", "land", str(BATCHES / "batch-1.csv")], fresh["environ"])
+    _run(BUILD, fresh["environ"])
+    fresh["warehouse"] = tmp_path / "warehouse.duckdb"
+    _equals_a_full_refresh(fresh)
+
+
 def test_a_warehouse_keyed_otherwise_stops_an_incremental_build_with_one_line(built):
     # What a DuckDB upgrade whose hash differs would leave: built events whose keys this DuckDB does not give them.
     with duckdb.connect(str(built["warehouse"])) as connection:
