@@ -4,8 +4,8 @@ same lake: nothing lost, nothing twice.
 
 Why a landing mid-publish matters: a build takes the rows landed after the latest landing time it holds, and a
 landing publishes a file's days one after another under one landing time. A build that read some of them would
-count that time as built and never read the others. So staging reads only the landings completed when the build
-starts (macros/completed_landings.sql): a bare `dbt build` during a publish, or after a landing killed in one,
+count that time as built and never read the others. So staging reads only the landings completed when it starts
+(macros/completed_landings.sql): a bare `dbt build` during a publish, or after a landing killed in one,
 reads none of it. `make build` and `make daily` hold the lake's lock (`ingest locked -- dbt build`), so they wait
 for the landing; after a killed one they are refused, with one line, until the next landing undoes it. And the
 lock never goes while the build runs: not when `ingest locked` alone is killed with kill -9, nor when it is

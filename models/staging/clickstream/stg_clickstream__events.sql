@@ -3,7 +3,7 @@
 -- later in another file, is still kept once, and a late file for a day built long ago is taken in.
 {#- What makes an event (macros/event_columns.sql). -#}
 {%- set event_columns = event_columns() %}
-{#- Only the rows of the landings completed when the build starts: never part of a landing
+{#- Only the rows of the landings completed when this model starts: never part of a landing
     (macros/completed_landings.sql). -#}
 {%- set completed = of_completed_landings('landed_at') %}
 {#- The days this build writes: every day of the lake on a full build, else those with rows landed since. -#}
