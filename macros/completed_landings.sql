@@ -14,11 +14,10 @@
     true
 {%- endmacro %}
 
-{#- DuckDB: up to the latest landing time in the lake's manifest; `false` when no landing has completed. Only the
-    commands that build read the manifest, when they run: parsing and compiling need no data, and a unit test's
-    rows are no lake. -#}
+{#- DuckDB: up to the latest landing time in the lake's manifest; `false` when no landing has completed. Read only
+    when the node reads the lake (check_lake.sql); otherwise `true`. -#}
 {% macro duckdb__of_completed_landings(column) -%}
-    {%- if not execute or flags.WHICH not in ['build', 'run'] or model.resource_type == 'unit_test' -%}
+    {%- if not reads_the_lake() -%}
         {{ return('true') }}
     {%- endif -%}
     {%- set entries = lake_glob('_manifest/*.json') -%}

@@ -15,12 +15,12 @@
 {#- DuckDB: one query per day, joined by `union all`. Each day is then grouped apart: its hash tables fit in
     memory where those of the whole history spill (the staging model on 30M events: 21 s instead of 40). And
     the rows come out in the order of the branches (DuckDB keeps insertion order), so a table is written in day
-    order with no sort, which its zone maps need (cluster_by). No day: `false`, no row. Only the commands that
-    build list every day: compiling needs no data (`dbt compile` and the docs show the one query over every day
-    then), and before a build on-run-start has checked that the lake holds some (macros/check_lake.sql). A unit
-    test's rows are no lake: one query over them. -#}
+    order with no sort, which its zone maps need (cluster_by). No day: `false`, no row. Every day is listed only
+    when the node reads the lake (`reads_the_lake`, macros/check_lake.sql): `dbt compile` and the docs show the
+    one query over every day, and a unit test gets one query over its rows. Before a build, on-run-start has
+    checked that the lake holds some. -#}
 {% macro duckdb__for_each_day(column, days_query, every_day, rows_of) -%}
-    {%- if every_day and (flags.WHICH not in ['build', 'run'] or model.resource_type == 'unit_test') -%}
+    {%- if every_day and not reads_the_lake() -%}
         {{ return(rows_of('true')) }}
     {%- endif -%}
     {%- set days = dates_returned_by(days_query) -%}

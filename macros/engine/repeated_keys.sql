@@ -29,11 +29,11 @@
     hashes, so no repeat is missed, and two keys that only share a hash are told apart by the second pass. The
     key tests of the big tables group tens of millions of keys, most with a session id (text): grouping their
     hashes first took 0.82x the time at 10M events, 0.69x at 110M (docs/performance.md; the event id was text
-    then, and on its 128-bit number now the hash pass costs nothing: 0.62 s against 0.64 to 0.76 s at 10M). The model is read by
-    name in both passes, not through a CTE, which DuckDB would copy whole. A test with a `where`, such as one
-    scoped to the rows of the last landings (macros/tested_landings.sql), reads a subquery (a string here, not a
-    relation) whose few rows are found by a scan of the whole key column: read twice it would cost twice that
-    scan, so it is grouped once. -#}
+    then, and on its 128-bit number now the hash pass costs nothing: 0.62 s against 0.64 to 0.76 s at 10M).
+    The model is read by name in both passes, not through a CTE, which DuckDB would copy whole. A test with a
+    `where`, such as one scoped to the rows of the last landings (macros/tested_landings.sql), reads a subquery
+    (a string here, not a relation) whose few rows are found by a scan of the whole key column: read twice it
+    would cost twice that scan, so it is grouped once. -#}
 {% macro duckdb__repeated_keys(model, columns, skip_nulls) %}
     {%- set reads_a_subquery = model is string %}
     {%- set key = columns | join(', ') %}
@@ -50,7 +50,8 @@
     )) }}
 {% endmacro %}
 
-{#- dbt's `unique` on DuckDB, by the two passes above: a key of text (a session id) is the costly case. Found before dbt's own by dispatch (the root project is searched first for dbt's macros). -#}
+{#- dbt's `unique` on DuckDB, by the two passes above: a key of text (a session id) is the costly case. Found
+    before dbt's own by dispatch (the root project is searched first for dbt's macros). -#}
 {% macro duckdb__test_unique(model, column_name) %}
     {{ clickstream.repeated_keys(model, [column_name], skip_nulls=true) }}
 {% endmacro %}
