@@ -122,9 +122,17 @@ touched_rows as (
     from {{ source }} as rows_of_source
     inner join touched
         on {{ same_user_session('rows_of_source', 'touched') }}
-    where rows_of_source.{{ source_date }} >= (select scan_from.event_date from scan_from)
+    where rows_of_source.{{ source_date }} >= {{ scan_from_day('event_date') }}
 
 ),
+{%- endmacro %}
+
+{#- The earliest day an incremental build reads its source from: `day_column` of the one-row CTE `scan_from`, or,
+    when nothing is new and that day is null, a day after every event. DuckDB evaluates the subquery first and
+    skips the table's blocks before that day; given a null, it read every row of the table to keep none (0.7 s
+    of the session-products' build with nothing new on 30M generated events, against 0.01 s). -#}
+{% macro scan_from_day(day_column) -%}
+    (select coalesce(scan_from.{{ day_column }}, cast('9999-12-31' as date)) from scan_from)
 {%- endmacro %}
 
 {#- The rows an incremental build of a model at user-session grain (or finer) keeps: those of the days it

@@ -61,7 +61,7 @@ touched_user_sessions as (
     from user_sessions
     inner join touched
         on user_sessions.session_id = touched.session_id
-    where user_sessions.session_date >= (select scan_from.session_date from scan_from)
+    where user_sessions.session_date >= {{ scan_from_day('session_date') }}
 
 ),
 
