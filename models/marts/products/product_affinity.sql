@@ -56,17 +56,18 @@ order_totals as (
 
 ),
 
-item_orders as (
+-- Each item with the number of orders that hold it, carried on its rows into the pairs: joining the pairs to
+-- these counts afterwards made DuckDB pair every two items of a level first (12.5M rows for 3,557 items on 30M
+-- generated events, 0.8 s of this model's 0.85 s; 0.17 s with the counts carried).
+items_with_orders as (
 
     select
-        affinity_level,
-        item,
-        count(*) as orders_with_item
+        order_items.order_id,
+        order_items.affinity_level,
+        order_items.item,
+        count(*) over (partition by order_items.affinity_level, order_items.item) as orders_with_item
 
     from order_items
-    group by
-        affinity_level,
-        item
 
 ),
 
@@ -76,10 +77,13 @@ pairs as (
         items_a.affinity_level,
         items_a.item as item_a,
         items_b.item as item_b,
-        count(*) as orders_with_pair
+        count(*) as orders_with_pair,
+        -- The same on every row of an item: min takes it.
+        min(items_a.orders_with_item) as orders_with_item_a,
+        min(items_b.orders_with_item) as orders_with_item_b
 
-    from order_items as items_a
-    inner join order_items as items_b
+    from items_with_orders as items_a
+    inner join items_with_orders as items_b
         on
             items_a.order_id = items_b.order_id
             and items_a.affinity_level = items_b.affinity_level
@@ -98,32 +102,24 @@ final as (
         pairs.item_a,
         pairs.item_b,
         pairs.orders_with_pair,
-        item_a_orders.orders_with_item as orders_with_item_a,
-        item_b_orders.orders_with_item as orders_with_item_b,
+        pairs.orders_with_item_a,
+        pairs.orders_with_item_b,
         order_totals.orders,
         round({{ safe_divide('pairs.orders_with_pair', 'order_totals.orders') }}, 6)
             as support,  -- noqa: RF04
-        round({{ safe_divide('pairs.orders_with_pair', 'item_a_orders.orders_with_item') }}, 4)
+        round({{ safe_divide('pairs.orders_with_pair', 'pairs.orders_with_item_a') }}, 4)
             as confidence_a_to_b,
-        round({{ safe_divide('pairs.orders_with_pair', 'item_b_orders.orders_with_item') }}, 4)
+        round({{ safe_divide('pairs.orders_with_pair', 'pairs.orders_with_item_b') }}, 4)
             as confidence_b_to_a,
         round(
             {{ safe_divide(
                 'pairs.orders_with_pair * order_totals.orders',
-                'item_a_orders.orders_with_item * item_b_orders.orders_with_item'
+                'pairs.orders_with_item_a * pairs.orders_with_item_b'
             ) }},
             4
         ) as lift
 
     from pairs
-    inner join item_orders as item_a_orders
-        on
-            pairs.affinity_level = item_a_orders.affinity_level
-            and pairs.item_a = item_a_orders.item
-    inner join item_orders as item_b_orders
-        on
-            pairs.affinity_level = item_b_orders.affinity_level
-            and pairs.item_b = item_b_orders.item
     cross join order_totals
 
 )
