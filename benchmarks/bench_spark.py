@@ -110,6 +110,8 @@ def comparable_warehouse(warehouse: Path, out: Path, scratch: Path) -> None:
     for table, (layer, _, _) in compare_marts.TABLES.items():
         ours = dict(con.execute("select column_name, data_type from duckdb_columns() where database_name = 'built' "
                                 "and table_name = ?", [table]).fetchall())
+        if not ours or not (out / layer / table).exists():
+            continue  # compare_marts says which side lacks it
         theirs = [row[0] for row in con.execute(
             f"describe select * from read_parquet('{out / layer / table}/**/*.parquet', hive_partitioning = true)"
         ).fetchall()]
@@ -120,7 +122,8 @@ def comparable_warehouse(warehouse: Path, out: Path, scratch: Path) -> None:
             if name in ours:
                 text = ours[name] in ("UHUGEINT", "HUGEINT", "UBIGINT") and column.endswith("_id")
                 columns.append(f'cast("{name}" as varchar) as "{column}"' if text else f'"{name}" as "{column}"')
-        con.execute(f'create table "{table}" as select {", ".join(columns)} from built.main."{table}"')
+        if columns:
+            con.execute(f'create table "{table}" as select {", ".join(columns)} from built.main."{table}"')
     con.close()
 
 
