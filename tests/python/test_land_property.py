@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 from conftest import SAMPLE, lake_files, read_lake
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ingest.land import land
@@ -73,9 +73,19 @@ def _expected(line: bytes) -> tuple | None:
             brand or None, Decimal(price), int(user_id), session or None)
 
 
+def _nulls_first(row: tuple) -> tuple:
+    """A sort key for rows that may hold nulls: two rows equal up to a column where one is null (a line whose
+    session id was cut off by a line break, beside the same line whole) cannot be compared as plain tuples."""
+    return tuple((value is not None, value) for value in row)
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(lines=st.lists(st.one_of(st.sampled_from(DATA_LINES), _mutated_line()), min_size=1, max_size=30),
        crlf=st.booleans())
+# Found by CI on 2026-11-30: a line cut by a line break before its session id lands without one, beside the same
+# line whole (the rest of it is quarantined).
+@example(lines=[DATA_LINES[0], DATA_LINES[0].rsplit(b",", 1)[0] + b",\n" + DATA_LINES[0].rsplit(b",", 1)[1]],
+         crlf=False)
 def test_every_line_is_landed_unchanged_or_quarantined_or_the_file_refused(tmp_path_factory, lines, crlf):
     folder = tmp_path_factory.mktemp("property")
     ending = b"\r\n" if crlf else b"\n"
@@ -95,11 +105,11 @@ def test_every_line_is_landed_unchanged_or_quarantined_or_the_file_refused(tmp_p
     assert result.rows_in == len(data_lines)
     assert result.rows_landed + result.rows_quarantined == result.rows_in
     landed = sorted(
-        (str(r[0])[:19], *r[1:]) for r in read_lake(lake).select(
+        ((str(r[0])[:19], *r[1:]) for r in read_lake(lake).select(
             "event_time, event_type, product_id, category_id, category_code, brand, price, user_id, user_session"
-        ).fetchall()) if result.rows_landed else []
+        ).fetchall()), key=_nulls_first) if result.rows_landed else []
     # Lines Python reads as valid land exactly as Python reads them; none of the others land.
-    expected = sorted(row for row in map(_expected, data_lines) if row is not None)
+    expected = sorted((row for row in map(_expected, data_lines) if row is not None), key=_nulls_first)
     assert landed == expected
     if result.rows_quarantined:
         numbers = [n for (n,) in duckdb.sql(f"select line from '{Path(lake)}/_quarantine/*.parquet'").fetchall()]
