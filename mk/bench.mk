@@ -14,9 +14,9 @@ bench: install ## generate EVENTS rows, land them and dbt build, timing each ste
 EVENTS_LARGE ?= 30000000
 
 .PHONY: bench-incremental
-bench-incremental: install ## full dbt build of EVENTS events vs one more day built incrementally, and on EVENTS_LARGE
+bench-incremental: install ## full dbt build of EVENTS events vs one more day built incrementally; EVENTS_LARGE too
 	$(PY) benchmarks/bench_incremental.py --events $(EVENTS) --events $(EVENTS_LARGE)
 
 .PHONY: bench-spark
-bench-spark: install ## this project against the PySpark reference (../shared/bench) on EVENTS generated rows
+bench-spark: install ## land + build against the PySpark reference (../shared/bench) on EVENTS rows; tables compared
 	$(PY) benchmarks/bench_spark.py --events $(EVENTS)
