@@ -40,7 +40,8 @@ def main() -> int:
     sizes = args.events or [10_000_000]
 
     work = Path(args.work)
-    histories = {events: generated_csv(work, events)[0] for events in [*sizes, args.floor_events] if events}
+    floor_events = args.floor_events if args.floor_events not in sizes else 0
+    histories = {events: generated_csv(work, events)[0] for events in [*sizes, floor_events] if events}
     new_day = max(_last_day(csv) for csv in histories.values()) + timedelta(days=1)
     day_csv = work / f"day-{new_day}-{args.day_events}.csv"
     if not day_csv.exists():
@@ -49,7 +50,7 @@ def main() -> int:
                                          "--out", str(day_csv)], args.day_events)
 
     results = {events: _bench(work, events, histories[events], day_csv, args.day_events) for events in histories}
-    floor = results.pop(args.floor_events, None)
+    floor = results.pop(floor_events, None)
 
     print(f"new day {new_day}: {args.day_events:,} generated events")
     for events, builds in results.items():
@@ -65,7 +66,7 @@ def main() -> int:
         print(f"incremental day on {largest:,} vs {smallest:,} events of history: {growth:.2f}x (target <= 1.3x)")
     if floor:
         full = results[min(sizes)].full
-        print(f"floor: a history of {args.floor_events:,} events")
+        print(f"floor: a history of {floor_events:,} events")
         for build in floor:
             print("  " + build.line())
         print(f"  the new day on it / the full build of {min(sizes):,}: {floor.new_day.seconds / full.seconds:.1%}, "

@@ -15,7 +15,7 @@
 {%- endmacro %}
 
 {#- DuckDB: up to the latest landing time in the lake's manifest; `false` when no landing has completed. Read only
-    when the node reads the lake (check_lake.sql); otherwise `true`. -#}
+    when the node reads the lake (lake.sql); otherwise `true`. -#}
 {% macro duckdb__of_completed_landings(column) -%}
     {%- if not reads_the_lake() -%}
         {{ return('true') }}

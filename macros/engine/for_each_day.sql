@@ -16,7 +16,7 @@
     memory where those of the whole history spill (the staging model on 30M events: 21 s instead of 40). And
     the rows come out in the order of the branches (DuckDB keeps insertion order), so a table is written in day
     order with no sort, which its zone maps need (cluster_by). No day: `false`, no row. Every day is listed only
-    when the node reads the lake (`reads_the_lake`, macros/check_lake.sql): `dbt compile` and the docs show the
+    when the node reads the lake (`reads_the_lake`, macros/lake.sql): `dbt compile` and the docs show the
     one query over every day, and a unit test gets one query over its rows. Before a build, on-run-start has
     checked that the lake holds some. -#}
 {% macro duckdb__for_each_day(column, days_query, every_day, rows_of) -%}
